@@ -1,0 +1,53 @@
+/*
+ * cli.h: what every subcommand of the proxima CLI receives.
+ *
+ * main.c parses the global options (--db, --data, --json), finds the
+ * subcommand in its table and calls it with the remaining arguments
+ * (argv[0] is the subcommand's name). A subcommand returns 0, or -1 with
+ * ctx->err filled; main prints the error in French and exits with the
+ * status the error code maps to.
+ */
+#ifndef PROXIMA_CLI_CLI_H
+#define PROXIMA_CLI_CLI_H
+
+#include "core/compat.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/store.h"
+
+struct cli_ctx {
+    const char *db_path;  /* --db, PROXIMA_DB, or var/proxima.db */
+    const char *data_dir; /* --data, PROXIMA_DATA, or the build's data/ */
+    bool json;            /* --json: machine-readable output */
+    struct arena arena;   /* lives as long as the command */
+    struct err err;
+    struct store *store;  /* opened by cli_open_store, closed by main */
+};
+
+/*
+ * Open the database; with require_schema, refuse a database whose schema is
+ * missing or older than the program ("lancez proxima init").
+ */
+struct store *cli_open_store(struct cli_ctx *c, bool require_schema);
+
+/* Path of a file in the data directory, in the command's arena. */
+const char *cli_data_path(struct cli_ctx *c, const char *rel);
+
+/* Usage error: message plus the subcommand's usage line as hint. */
+int cli_usage(struct cli_ctx *c, const char *usage, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/*
+ * Option parsing for subcommands: "--name VALUE" and "--name=VALUE".
+ * Returns true and sets *value when argv[*i] is that option (advancing *i
+ * past a separate value); sets an error and returns true with *value NULL
+ * when the value is missing.
+ */
+bool cli_opt(struct cli_ctx *c, int argc, char **argv, int *i, const char *name,
+             const char **value);
+
+int cmd_init(struct cli_ctx *c, int argc, char **argv);
+int cmd_migrate(struct cli_ctx *c, int argc, char **argv);
+int cmd_journal(struct cli_ctx *c, int argc, char **argv);
+int cmd_registry(struct cli_ctx *c, int argc, char **argv);
+
+#endif

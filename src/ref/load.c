@@ -1,0 +1,2 @@
+/* stub */
+#include "core/compat.h"
