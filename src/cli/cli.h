@@ -49,5 +49,7 @@ int cmd_init(struct cli_ctx *c, int argc, char **argv);
 int cmd_migrate(struct cli_ctx *c, int argc, char **argv);
 int cmd_journal(struct cli_ctx *c, int argc, char **argv);
 int cmd_registry(struct cli_ctx *c, int argc, char **argv);
+int cmd_catalogue(struct cli_ctx *c, int argc, char **argv);
+int cmd_user(struct cli_ctx *c, int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const struct cli_command commands[] = {
     {"migrate", cmd_migrate, "applique les migrations de schéma en attente"},
     {"journal", cmd_journal, "journal des événements : verify"},
     {"registry", cmd_registry, "référentiel territorial : summary, commune"},
+    {"catalogue", cmd_catalogue, "catalogue des dispositifs : list, show, check"},
+    {"user", cmd_user, "agents et droits : add, grant, revoke, list, password, disable"},
 };
 
 static void usage(FILE *f)

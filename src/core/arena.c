@@ -129,12 +129,13 @@ char *arena_strdup(struct arena *a, const char *s)
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
     va_list ap, ap2;
+    char probe[256];
     int n;
     char *p;
 
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(probe, sizeof(probe), fmt, ap);
     va_end(ap);
     assert(n >= 0);
     p = arena_alloc(a, (size_t)n + 1);

@@ -58,8 +58,14 @@ void csv_reader_release(struct csv_reader *r);
  * Read the next record into r->fields / r->nfields.
  * Returns 1 when a record was read, 0 at the end of the data, -1 on error
  * (unterminated quote, text after a closing quote, too many fields, a field
- * over CSV_MAX_FIELD_LEN, invalid UTF-8), with e naming source, line, column.
- * Blank lines are skipped.
+ * over CSV_MAX_FIELD_LEN, invalid UTF-8, a NUL byte), with e naming source,
+ * line, column. The column is the field's position in the record (1-based,
+ * as a spreadsheet numbers them); the line is the physical line of the
+ * offending byte (for an unterminated quote, the line of the opening quote).
+ * Blank lines are skipped. A CR is a line break only before LF or at the end
+ * of the data; elsewhere it is data. A quote inside an unquoted field is data.
+ * Every field is copied into r->buf and NUL-terminated, so fields[i].p stays
+ * valid until the next read. After an error the reader is at the end.
  */
 int csv_read_record(struct csv_reader *r, struct err *e);
 
@@ -79,15 +85,32 @@ struct csv_writer {
     struct strbuf *out;
     enum csv_dialect dialect;
     char sep;
-    size_t col; /* fields written in the current record */
+    size_t col;       /* fields written in the current record */
+    size_t rec_start; /* out->len where the current record began */
 };
 
 /* Start writing to out; CSV_EXCEL writes the BOM at once. */
 void csv_writer_init(struct csv_writer *w, struct strbuf *out, enum csv_dialect dialect);
+/*
+ * Write one text cell: quoted when it holds the separator, a quote, CR or LF;
+ * in CSV_EXCEL, neutralised by a leading apostrophe when it starts with
+ * = + - @ TAB or CR. The bytes are written as given (the caller passes UTF-8).
+ */
 void csv_write_field(struct csv_writer *w, const char *s, size_t n);
 void csv_write_str(struct csv_writer *w, const char *s);
+/* A number cell, never neutralised: "-1234" stays a number in Excel. */
 void csv_write_int(struct csv_writer *w, int64_t v);
-/* End the record with CRLF. */
+/*
+ * A number already formatted by the caller ("-1234,56" for CSV_EXCEL,
+ * "-1234.56" for CSV_OPENDATA): written without neutralisation when it is
+ * an optional '-' then digits with at most one ',' or '.' between digits;
+ * anything else is written as a text cell (csv_write_field).
+ */
+void csv_write_num(struct csv_writer *w, const char *s, size_t n);
+/*
+ * End the record with CRLF. A record whose only field is empty is written
+ * as "" so that the reader, which skips blank lines, still sees it.
+ */
 void csv_end_record(struct csv_writer *w);
 
 #endif

@@ -19,6 +19,13 @@ typedef int32_t date_t; /* days since 1970-01-01 (scalar, not a struct) */
 
 #define DATE_ISO_LEN 11 /* "2022-12-31" + NUL */
 
+/*
+ * Years 1 to 9999: the dates date_from_ymd accepts and the formatters print
+ * (a day outside is a caller bug; the formatters assert).
+ */
+#define DATE_MIN (-719162) /* 0001-01-01 */
+#define DATE_MAX 2932896   /* 9999-12-31 */
+
 /* Inclusive range of civil dates. */
 struct period {
     date_t first;
@@ -35,22 +42,28 @@ int date_days_in_month(int y, int m);
 
 /* Parse exactly "YYYY-MM-DD" (n bytes); French message naming the value on error. */
 int date_parse_iso(const char *s, size_t n, date_t *out, struct err *e);
-/* Parse "JJ/MM/AAAA" as typed by French users. */
+/*
+ * Parse "JJ/MM/AAAA" as typed by French users: day and month may have one
+ * digit ("7/3/2022"), the year has four; blanks around are ignored.
+ */
 int date_parse_fr(const char *s, size_t n, date_t *out, struct err *e);
 void date_format_iso(date_t day, char out[DATE_ISO_LEN]); /* 2022-03-07 */
 void date_format_fr(date_t day, char out[DATE_ISO_LEN]);  /* 07/03/2022 */
-/* "7 mars 2022" into out (size at least 32). */
+/* "7 mars 2022", "1er mai 2022" into out (size at least 32). */
 void date_format_long_fr(date_t day, char *out, size_t size);
 
 /* UTC offset of Europe/Paris at instant t, in seconds (3600 or 7200). */
 int paris_utc_offset(int64_t t);
-/* Civil date in Paris at instant t. */
+/* Civil date in Paris at instant t (t must give a day that fits a date_t). */
 date_t paris_date_of(int64_t t);
 /* First instant of a civil date in Paris (its local midnight). */
 int64_t paris_day_start(date_t day);
 /* Today in Paris (from the system clock, or PROXIMA_TODAY=YYYY-MM-DD for tests). */
 date_t paris_today(void);
-/* ISO 8601 with offset, "2022-03-27T03:00:00+02:00"; out at least 26 bytes. */
+/*
+ * ISO 8601 with offset, "2022-03-27T03:00:00+02:00"; out at least 26 bytes;
+ * t within years 1 to 9999 in Paris.
+ */
 void paris_format_instant(int64_t t, char *out, size_t size);
 
 /* The civil year y as a period; the month m of year y. */

@@ -28,10 +28,13 @@
 json_t *json_parse(const char *data, size_t n, const char *name, size_t line, struct err *e);
 
 /*
- * Typed getters on an object. A missing field is an error when required
- * (otherwise the output is left as it is and 0 is returned, with *present
- * set to false when present is not NULL). A field of the wrong type or an
- * invalid value is always an error naming the field and the value.
+ * Typed getters on an object. A missing field (absent, or JSON null) is an
+ * error when required; otherwise the output is left as it is and 0 is
+ * returned (json_has tells the two cases apart). A field of the wrong type or
+ * an invalid value is always an error naming the field and the value; obj
+ * not being an object is an error too. Messages carry no source or line: the
+ * caller prefixes them (json_lines_foreach does). json_get_str's string
+ * belongs to obj.
  */
 int json_get_str(json_t *obj, const char *field, bool required, const char **out,
                  struct err *e);
@@ -39,9 +42,18 @@ int json_get_int(json_t *obj, const char *field, bool required, int64_t *out, st
 int json_get_bool(json_t *obj, const char *field, bool required, bool *out, struct err *e);
 /* "YYYY-MM-DD" */
 int json_get_date(json_t *obj, const char *field, bool required, date_t *out, struct err *e);
-/* an amount in euros as a JSON string "1234.56" or integer cents with the key suffix _cents */
+/*
+ * An amount in euros as a JSON string "1234.56" (money_parse) or integer
+ * cents with the key suffix _cents. For field "montant", either "montant"
+ * (a string in euros) or "montant_cents" (an integer) is read, and both at
+ * once is an error; a field named "..._cents" is read as integer cents only.
+ * A JSON number in euros is refused (no double for money).
+ */
 int json_get_money(json_t *obj, const char *field, bool required, int64_t *cents,
                    struct err *e);
+
+/* True if obj is an object holding field with a value other than null. */
+bool json_has(json_t *obj, const char *field);
 
 /* Compact, key-sorted serialisation appended to sb (stable for hashing and tests). */
 void json_dump_sorted(json_t *v, struct strbuf *sb);
@@ -51,6 +63,9 @@ void json_dump_sorted(json_t *v, struct strbuf *sb);
  * each non-blank line. Parsing errors and fn's errors are collected: the
  * iteration goes on up to max_errors errors, printing each to errs (may be
  * NULL), and returns -1 if any occurred, with e holding the first one.
+ * Lines end with LF or CRLF; a UTF-8 BOM at the start is skipped; a line of
+ * blanks is blank. fn returns 0, or -1 with its e filled; its message is
+ * then prefixed with the source and the line. max_errors 0 counts as 1.
  */
 int json_lines_foreach(const char *data, size_t n, const char *name, size_t max_errors,
                        int (*fn)(json_t *v, size_t line, void *ctx, struct err *e), void *ctx,

@@ -14,7 +14,7 @@
 #include "core/strbuf.h"
 
 #define FR_THIN_NBSP "\xE2\x80\xAF" /* U+202F */
-#define FR_NBSP "\xC2\xA0"          /* U+00A0 */
+#define FR_NBSP      "\xC2\xA0"     /* U+00A0 */
 
 /*
  * Parse an amount in euros: "1234", "1234.5", "1234,56", "1 234,56",

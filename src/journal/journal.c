@@ -1,2 +1,361 @@
-/* stub: implementation pending */
+/*
+ * journal.c: appending to the hash-chained event journal, checking the chain
+ * and reading it back in order (for replay and export). The encoding hashed
+ * is described in journal.h; the tables are migration 1 of store/schema.c.
+ */
 #include "core/compat.h"
+#include "journal/journal.h"
+
+#include <sodium.h>
+#include <time.h>
+
+static const unsigned char zero_hash[JOURNAL_HASH_BYTES];
+
+static void put_u64(crypto_generichash_state *h, uint64_t v)
+{
+    unsigned char b[8];
+
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        b[i] = (unsigned char)(v & 0xff);
+    crypto_generichash_update(h, b, sizeof(b));
+}
+
+static void put_int(crypto_generichash_state *h, int64_t v)
+{
+    put_u64(h, 8);
+    put_u64(h, (uint64_t)v);
+}
+
+static void put_text(crypto_generichash_state *h, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    put_u64(h, (uint64_t)n);
+    if (n)
+        crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+void journal_hash(const unsigned char prev[JOURNAL_HASH_BYTES], const struct journal_event *ev,
+                  unsigned char out[JOURNAL_HASH_BYTES])
+{
+    crypto_generichash_state h;
+
+    if (sodium_init() < 0) {
+        fprintf(stderr, "proxima: libsodium initialisation failed\n");
+        abort();
+    }
+    crypto_generichash_init(&h, NULL, 0, JOURNAL_HASH_BYTES);
+    crypto_generichash_update(&h, prev, JOURNAL_HASH_BYTES);
+    put_int(&h, ev->seq);
+    put_int(&h, ev->recorded_at);
+    put_text(&h, ev->type);
+    put_text(&h, ev->actor);
+    put_text(&h, ev->subject);
+    put_text(&h, ev->reason);
+    put_text(&h, ev->payload);
+    crypto_generichash_final(&h, out, JOURNAL_HASH_BYTES);
+}
+
+/* Fill ev from columns 0..6 (seq, recorded_at, type, actor, subject, reason, payload). */
+static void row_to_event(struct store_stmt *st, struct journal_event *ev)
+{
+    ev->seq = store_column_int64(st, 0);
+    ev->recorded_at = store_column_int64(st, 1);
+    ev->type = store_column_text(st, 2);
+    ev->actor = store_column_text(st, 3);
+    ev->subject = store_column_text(st, 4);
+    ev->reason = store_column_text(st, 5);
+    ev->payload = store_column_text(st, 6);
+}
+
+/* Read the head in the current transaction: seq 0 and zero hash when empty. */
+static int read_head(struct store *s, int64_t *seq, unsigned char hash[JOURNAL_HASH_BYTES],
+                     struct err *e)
+{
+    struct store_stmt *st;
+    const void *h;
+    size_t n;
+    int rc;
+
+    *seq = 0;
+    memcpy(hash, zero_hash, JOURNAL_HASH_BYTES);
+    st = store_prepare(s, "SELECT seq, hash FROM journal_head WHERE id = 1", e);
+    if (!st)
+        return -1;
+    rc = store_step(st, e);
+    if (rc == STORE_ROW) {
+        *seq = store_column_int64(st, 0);
+        h = store_column_blob(st, 1, &n);
+        if (n != JOURNAL_HASH_BYTES || *seq < 1) {
+            store_finalize(st);
+            err_set(e, ERR_TAMPERED, "tête du journal illisible : ajout refusé");
+            err_detail(e, "événement n° %lld, empreinte de %zu octets", (long long)*seq, n);
+            return err_hint(e, "lancez « proxima journal verify »");
+        }
+        memcpy(hash, h, JOURNAL_HASH_BYTES);
+    }
+    store_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int journal_append(struct store *s, struct journal_event *ev,
+                   unsigned char hash_out[JOURNAL_HASH_BYTES], struct err *e)
+{
+    unsigned char prev[JOURNAL_HASH_BYTES], hash[JOURNAL_HASH_BYTES];
+    struct store_stmt *st;
+    int64_t head;
+
+    if (!s->in_tx)
+        return err_set(e, ERR_INTERNAL, "écriture au journal hors d'une transaction (bogue)");
+    if (!ev->type || !*ev->type)
+        return err_set(e, ERR_INVALID, "événement de journal sans type");
+    if (!ev->actor || !*ev->actor)
+        return err_set(e, ERR_INVALID, "événement de journal « %s » sans auteur", ev->type);
+    if (!ev->payload)
+        return err_set(e, ERR_INVALID, "événement de journal « %s » sans contenu", ev->type);
+    if (!ev->subject)
+        ev->subject = "";
+    if (!ev->reason)
+        ev->reason = "";
+    if (read_head(s, &head, prev, e) != 0)
+        return -1;
+    ev->seq = head + 1;
+    if (ev->recorded_at == 0)
+        ev->recorded_at = (int64_t)time(NULL);
+    journal_hash(prev, ev, hash);
+
+    st = store_prepare(s,
+                       "INSERT INTO journal (seq, recorded_at, type, actor, subject, reason, "
+                       "payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       e);
+    if (!st)
+        return -1;
+    store_bind_int64(st, 1, ev->seq);
+    store_bind_int64(st, 2, ev->recorded_at);
+    store_bind_text(st, 3, ev->type);
+    store_bind_text(st, 4, ev->actor);
+    store_bind_text(st, 5, ev->subject);
+    store_bind_text(st, 6, ev->reason);
+    store_bind_text(st, 7, ev->payload);
+    store_bind_blob(st, 8, hash, sizeof(hash));
+    if (store_step_done(st, e) != 0)
+        return -1;
+
+    st = store_prepare(s,
+                       "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                       e);
+    if (!st)
+        return -1;
+    store_bind_int64(st, 1, ev->seq);
+    store_bind_blob(st, 2, hash, sizeof(hash));
+    if (store_step_done(st, e) != 0)
+        return -1;
+    if (hash_out)
+        memcpy(hash_out, hash, sizeof(hash));
+    return 0;
+}
+
+/* Record the first bad event: "journal altéré à l'événement n° 42" with what was seen. */
+static int tampered(struct journal_verify_result *res, int64_t seq, struct err *e, const char *fmt,
+                    ...) PRINTF_LIKE(4, 5);
+
+static int tampered(struct journal_verify_result *res, int64_t seq, struct err *e, const char *fmt,
+                    ...)
+{
+    va_list ap;
+
+    res->first_bad = seq;
+    err_set(e, ERR_TAMPERED, "journal altéré à l'événement n° %lld", (long long)seq);
+    if (e) {
+        va_start(ap, fmt);
+        vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+        va_end(ap);
+    }
+    return err_hint(e, "n'écrivez plus dans cette base ; restaurez la dernière sauvegarde "
+                       "intègre et signalez l'incident");
+}
+
+/* Compare the head with the last event found (seq last, hash last_hash). */
+static int check_head(struct journal_verify_result *res, bool have_head, int64_t head_seq,
+                      const void *head_hash, size_t head_n, int64_t last,
+                      const unsigned char *last_hash, struct err *e)
+{
+    if (!have_head) {
+        if (last == 0)
+            return 0;
+        return tampered(res, 1, e,
+                        "la tête du journal a disparu alors que le journal compte %lld "
+                        "événements",
+                        (long long)last);
+    }
+    if (head_seq > last)
+        return tampered(res, last + 1, e,
+                        "la tête du journal annonce %lld événements mais le dernier présent "
+                        "est le n° %lld : des événements ont été supprimés en fin de journal",
+                        (long long)head_seq, (long long)last);
+    if (head_seq < last)
+        return tampered(res, head_seq + 1, e,
+                        "la tête du journal s'arrête à l'événement n° %lld mais le journal "
+                        "va jusqu'au n° %lld : des événements ont été ajoutés hors de proxima",
+                        (long long)head_seq, (long long)last);
+    if (head_n != JOURNAL_HASH_BYTES || memcmp(head_hash, last_hash, JOURNAL_HASH_BYTES) != 0)
+        return tampered(res, last, e,
+                        "l'empreinte de la tête du journal ne correspond pas à celle du "
+                        "dernier événement : la tête a été modifiée");
+    return 0;
+}
+
+/*
+ * The journal is empty: the head must be absent. One statement, so one
+ * snapshot; *raced is set when events appeared since the walk began.
+ */
+static int verify_empty(struct store *s, struct journal_verify_result *res, bool *raced,
+                        struct err *e)
+{
+    struct store_stmt *st;
+    int rc, out = 0;
+
+    *raced = false;
+    st = store_prepare(s,
+                       "SELECT seq, hash, EXISTS (SELECT 1 FROM journal) FROM journal_head "
+                       "WHERE id = 1",
+                       e);
+    if (!st)
+        return -1;
+    rc = store_step(st, e);
+    if (rc < 0) {
+        out = -1;
+    } else if (rc == STORE_ROW) {
+        if (store_column_int64(st, 2) != 0) {
+            *raced = true;
+        } else {
+            size_t n;
+            const void *h = store_column_blob(st, 1, &n);
+            out = check_head(res, true, store_column_int64(st, 0), h, n, 0, zero_hash, e);
+        }
+    }
+    store_finalize(st);
+    return out;
+}
+
+static int verify_once(struct store *s, struct journal_verify_result *res, bool *raced,
+                       struct err *e)
+{
+    unsigned char prev[JOURNAL_HASH_BYTES], computed[JOURNAL_HASH_BYTES];
+    unsigned char head_hash[JOURNAL_HASH_BYTES];
+    size_t head_n = 0;
+    int64_t expected = 1, head_seq = 0;
+    bool have_head = false;
+    struct store_stmt *st;
+    int rc, out = -1;
+
+    res->events = 0;
+    res->first_bad = 0;
+    *raced = false;
+    memcpy(prev, zero_hash, sizeof(prev));
+    /* the head comes with every row, so that it belongs to the same snapshot */
+    st = store_prepare(s,
+                       "SELECT seq, recorded_at, type, actor, subject, reason, payload, hash, "
+                       "(SELECT seq FROM journal_head WHERE id = 1), "
+                       "(SELECT hash FROM journal_head WHERE id = 1) "
+                       "FROM journal ORDER BY seq",
+                       e);
+    if (!st)
+        return -1;
+    while ((rc = store_step(st, e)) == STORE_ROW) {
+        struct journal_event ev;
+        const void *stored;
+        size_t n;
+
+        if (expected == 1 && !store_column_is_null(st, 8)) {
+            const void *h = store_column_blob(st, 9, &head_n);
+            have_head = true;
+            head_seq = store_column_int64(st, 8);
+            if (head_n == JOURNAL_HASH_BYTES)
+                memcpy(head_hash, h, JOURNAL_HASH_BYTES);
+        }
+        row_to_event(st, &ev);
+        stored = store_column_blob(st, 7, &n);
+        if (ev.seq > expected) {
+            tampered(res, expected, e,
+                     "l'événement n° %lld manque : après le n° %lld vient le n° %lld "
+                     "(événement supprimé)",
+                     (long long)expected, (long long)(expected - 1), (long long)ev.seq);
+            goto out;
+        }
+        if (ev.seq < expected) {
+            tampered(res, expected, e, "numéro d'événement inattendu : %lld à la place du n° %lld",
+                     (long long)ev.seq, (long long)expected);
+            goto out;
+        }
+        if (n != JOURNAL_HASH_BYTES) {
+            tampered(res, ev.seq, e, "l'empreinte enregistrée fait %zu octets au lieu de %d", n,
+                     JOURNAL_HASH_BYTES);
+            goto out;
+        }
+        journal_hash(prev, &ev, computed);
+        if (memcmp(computed, stored, JOURNAL_HASH_BYTES) != 0) {
+            tampered(res, ev.seq, e,
+                     "l'empreinte enregistrée ne correspond pas au contenu de l'événement "
+                     "(contenu modifié, ou événements échangés ou déplacés)");
+            goto out;
+        }
+        memcpy(prev, computed, sizeof(prev));
+        res->events++;
+        expected++;
+    }
+    if (rc < 0)
+        goto out;
+    if (res->events == 0)
+        out = verify_empty(s, res, raced, e);
+    else
+        out = check_head(res, have_head, head_seq, head_hash, head_n, expected - 1, prev, e);
+
+out:
+    store_finalize(st);
+    return out;
+}
+
+int journal_verify(struct store *s, struct journal_verify_result *res, struct err *e)
+{
+    bool raced = false;
+
+    /* an empty journal that filled up while we looked: look again */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        if (verify_once(s, res, &raced, e) != 0)
+            return -1;
+        if (!raced)
+            return 0;
+    }
+    err_set(e, ERR_CONFLICT, "le journal change trop vite pour être vérifié");
+    return err_hint(e, "relancez la vérification");
+}
+
+int journal_foreach(struct store *s, int64_t after,
+                    int (*fn)(const struct journal_event *ev, void *ctx), void *ctx, struct err *e)
+{
+    struct store_stmt *st;
+    int rc;
+
+    st = store_prepare(s,
+                       "SELECT seq, recorded_at, type, actor, subject, reason, payload "
+                       "FROM journal WHERE seq > ? ORDER BY seq",
+                       e);
+    if (!st)
+        return -1;
+    store_bind_int64(st, 1, after);
+    while ((rc = store_step(st, e)) == STORE_ROW) {
+        struct journal_event ev;
+        int r;
+
+        row_to_event(st, &ev);
+        r = fn(&ev, ctx);
+        if (r != 0) {
+            store_finalize(st);
+            return r;
+        }
+    }
+    store_finalize(st);
+    return rc < 0 ? -1 : 0;
+}

@@ -19,6 +19,20 @@
 
 #define JOURNAL_HASH_BYTES 32
 
+/*
+ * The chain, exactly (so that an exported journal can be checked elsewhere):
+ *
+ *   hash(0) = 32 zero bytes
+ *   hash(n) = BLAKE2b-256(hash(n-1) || F(seq) || F(recorded_at) || F(type)
+ *                         || F(actor) || F(subject) || F(reason) || F(payload))
+ *
+ * where F(x) is x's length in bytes as 8 bytes big-endian followed by its
+ * bytes; an integer is its 8-byte big-endian two's complement (so F(seq) is
+ * 00 00 00 00 00 00 00 08 then the 8 bytes of seq); a text is its UTF-8
+ * bytes with no terminating NUL. journal_head holds the seq and hash of the
+ * last event, so that removing events at the end is detected too.
+ */
+
 struct journal_event {
     int64_t seq;             /* assigned by journal_append, 1, 2, 3... */
     int64_t recorded_at;     /* instant, seconds since the epoch (UTC) */
@@ -30,12 +44,22 @@ struct journal_event {
 };
 
 /*
- * Append ev to the journal. Must be called inside a store transaction.
- * ev->seq and ev->recorded_at are filled in (recorded_at from the clock when
- * 0). hash_out (may be NULL) receives the new chain head.
+ * Append ev to the journal. Must be called inside a store transaction
+ * (ERR_INTERNAL otherwise). ev->seq and ev->recorded_at are filled in
+ * (recorded_at from the clock when 0). hash_out (may be NULL) receives the
+ * new chain head. type, actor and payload are required (ERR_INVALID);
+ * NULL subject or reason are stored as "".
  */
 int journal_append(struct store *s, struct journal_event *ev,
                    unsigned char hash_out[JOURNAL_HASH_BYTES], struct err *e);
+
+/*
+ * Compute the hash of ev (its seq and recorded_at as given) chained after
+ * prev. NULL subject or reason count as "". For journal_append, and for
+ * checking an exported journal.
+ */
+void journal_hash(const unsigned char prev[JOURNAL_HASH_BYTES], const struct journal_event *ev,
+                  unsigned char out[JOURNAL_HASH_BYTES]);
 
 struct journal_verify_result {
     int64_t events;    /* events checked */
@@ -47,12 +71,16 @@ struct journal_verify_result {
  * -1 with ERR_TAMPERED and first_bad set when an event was altered, removed
  * or reordered (or the recorded head does not match the last event), or with
  * another code on storage errors.
+ * The events and the head are read in one statement, so one consistent
+ * snapshot, without blocking writers; res may not be NULL.
  */
 int journal_verify(struct store *s, struct journal_verify_result *res, struct err *e);
 
 /*
  * Call fn for each event with seq > after, in order; stops early and
  * returns fn's value when it is non-zero. For replay and export.
+ * The event's strings are valid only during the call. Returns 0 when every
+ * event was passed, -1 with e filled on storage errors.
  */
 int journal_foreach(struct store *s, int64_t after,
                     int (*fn)(const struct journal_event *ev, void *ctx), void *ctx,

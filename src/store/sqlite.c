@@ -1,2 +1,496 @@
-/* stub: implementation pending */
+/*
+ * sqlite.c: the SQLite backend of struct store_ops, the embedded default.
+ *
+ * One connection per struct store, in WAL mode with synchronous=FULL, foreign
+ * keys on and a busy timeout. Prepared statements are kept in a cache keyed
+ * by their SQL text: finalize() resets a cached statement and hands it back.
+ * When the cached statement of some SQL is still in use (a query nested in
+ * the loop of the same query), prepare() hands out a fresh one, finalized for
+ * good when released. SQLite result codes become French errors here, with
+ * SQLite's own message in the detail.
+ */
 #include "core/compat.h"
+#include "store/store.h"
+#include "core/arena.h"
+#include "core/file.h"
+
+#include <sqlite3.h>
+
+#define SQLITE_BUSY_TIMEOUT_MS 5000
+#define STMT_CACHE_BUCKETS     64  /* power of two */
+#define STMT_CACHE_MAX         512 /* past this, statements are prepared per use */
+
+struct sqlite_stmt {
+    struct store_stmt base; /* first: store.c sees only this */
+    sqlite3_stmt *stmt;
+    int bind_rc;              /* first failed bind, reported by step (sticky) */
+    bool cached;              /* owned by the cache; finalize hands it back */
+    bool in_use;              /* handed out and not yet finalized */
+    char *sql;                /* cache key (cached statements only) */
+    struct sqlite_stmt *next; /* next in the cache bucket */
+};
+
+struct sqlite_store {
+    struct store base; /* first: callers see only this */
+    sqlite3 *db;
+    char *path;
+    struct sqlite_stmt *cache[STMT_CACHE_BUCKETS];
+    size_t cached; /* statements in the cache */
+};
+
+static const struct store_ops sqlite_ops;
+
+static struct sqlite_store *sq(struct store *s)
+{
+    assert(s && s->ops == &sqlite_ops);
+    return (struct sqlite_store *)s;
+}
+
+static struct sqlite_stmt *sqst(struct store_stmt *st)
+{
+    struct sqlite_stmt *q = (struct sqlite_stmt *)st;
+
+    assert(st && st->store->ops == &sqlite_ops);
+    assert(q->in_use);
+    return q;
+}
+
+/* SQLite may end a transaction on its own after some errors (I/O, full, busy). */
+static void sync_tx(struct sqlite_store *q)
+{
+    q->base.in_tx = !sqlite3_get_autocommit(q->db);
+}
+
+/*
+ * Turn a SQLite failure into a French error. what says what we were doing
+ * ("exécution d'une requête"), for the messages that have nothing better.
+ */
+static int sqlite_fail(struct sqlite_store *q, int rc, const char *what, struct err *e)
+{
+    const char *msg = q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc);
+    char detail[ERR_DETAIL_MAX];
+
+    /* err_set clears the detail: keep SQLite's message before that */
+    snprintf(detail, sizeof(detail), "SQLite : %s (code %d)", msg, rc);
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        switch (rc) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+        case SQLITE_CONSTRAINT_ROWID:
+            err_set(e, ERR_CONFLICT, "cet enregistrement existe déjà");
+            break;
+        case SQLITE_CONSTRAINT_FOREIGNKEY:
+            err_set(e, ERR_INVALID, "référence à un enregistrement qui n'existe pas");
+            break;
+        case SQLITE_CONSTRAINT_NOTNULL:
+            err_set(e, ERR_INVALID, "valeur obligatoire manquante");
+            break;
+        case SQLITE_CONSTRAINT_CHECK:
+            err_set(e, ERR_INVALID, "valeur refusée par une règle de la base");
+            break;
+        case SQLITE_CONSTRAINT_TRIGGER:
+            err_set(e, ERR_CONFLICT, "opération interdite par la base");
+            break;
+        default:
+            err_set(e, ERR_CONFLICT, "opération contraire à une contrainte de la base");
+            break;
+        }
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        err_set(e, ERR_CONFLICT, "la base %s est occupée", q->base.location);
+        err_detail(e, "%s", detail);
+        return err_hint(e, "un autre processus écrit dans la base : réessayez dans un instant");
+    case SQLITE_NOMEM:
+        err_set(e, ERR_NOMEM, "mémoire insuffisante pendant %s", what);
+        break;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        err_set(e, ERR_DB, "le fichier %s n'est pas une base proxima valide", q->base.location);
+        err_detail(e, "%s", detail);
+        return err_hint(e, "vérifiez le chemin donné par --db ou restaurez une sauvegarde");
+    default:
+        err_set(e, ERR_DB, "erreur de la base %s pendant %s", q->base.location, what);
+        break;
+    }
+    return err_detail(e, "%s", detail);
+}
+
+static void stmt_destroy(struct sqlite_stmt *st)
+{
+    sqlite3_finalize(st->stmt);
+    free(st->sql);
+    free(st);
+}
+
+static void sqlite_close(struct store *s)
+{
+    struct sqlite_store *q = sq(s);
+    int rc;
+
+    for (size_t b = 0; b < STMT_CACHE_BUCKETS; b++) {
+        struct sqlite_stmt *st = q->cache[b], *next;
+        for (; st; st = next) {
+            next = st->next;
+            if (st->in_use)
+                fprintf(stderr, "proxima: bug: statement not finalized before close: %s\n",
+                        st->sql);
+            stmt_destroy(st);
+        }
+        q->cache[b] = NULL;
+    }
+    if (q->db && !sqlite3_get_autocommit(q->db))
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    rc = sqlite3_close(q->db);
+    if (rc != SQLITE_OK) {
+        /* a statement handed out was never finalized: a leak in the caller */
+        fprintf(stderr, "proxima: bug: %s closed with statements still open: %s\n", q->path,
+                sqlite3_errmsg(q->db));
+        sqlite3_close_v2(q->db);
+    }
+    free(q->path);
+    free(q);
+}
+
+static int sqlite_exec(struct store *s, const char *sql, struct err *e)
+{
+    struct sqlite_store *q = sq(s);
+    int rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL);
+
+    if (rc == SQLITE_OK)
+        return 0;
+    sqlite_fail(q, rc, "l'exécution d'un script SQL", e);
+    sync_tx(q);
+    return -1;
+}
+
+static int sqlite_begin(struct store *s, struct err *e)
+{
+    struct sqlite_store *q = sq(s);
+    int rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK) {
+        sqlite_fail(q, rc, "l'ouverture d'une transaction", e);
+        sync_tx(q);
+        return -1;
+    }
+    s->in_tx = true;
+    return 0;
+}
+
+static int sqlite_commit(struct store *s, struct err *e)
+{
+    struct sqlite_store *q = sq(s);
+    int rc = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK) {
+        sqlite_fail(q, rc, "la validation d'une transaction", e);
+        sync_tx(q); /* still open after most failures: the caller rolls back */
+        return -1;
+    }
+    s->in_tx = false;
+    return 0;
+}
+
+static void sqlite_rollback(struct store *s)
+{
+    struct sqlite_store *q = sq(s);
+
+    if (!sqlite3_get_autocommit(q->db))
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    sync_tx(q);
+}
+
+static size_t sql_hash(const char *sql)
+{
+    size_t h = 2166136261u; /* FNV-1a */
+
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h & (STMT_CACHE_BUCKETS - 1);
+}
+
+static bool only_space(const char *p)
+{
+    for (; *p; p++)
+        if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r' && *p != ';')
+            return false;
+    return true;
+}
+
+static struct store_stmt *sqlite_prepare(struct store *s, const char *sql, struct err *e)
+{
+    struct sqlite_store *q = sq(s);
+    size_t bucket = sql_hash(sql);
+    struct sqlite_stmt *st;
+    sqlite3_stmt *raw = NULL;
+    const char *tail = NULL;
+    bool cache;
+    int rc;
+
+    for (st = q->cache[bucket]; st; st = st->next)
+        if (!strcmp(st->sql, sql))
+            break;
+    if (st && !st->in_use) {
+        st->in_use = true;
+        st->bind_rc = SQLITE_OK;
+        return &st->base;
+    }
+    /* not cached yet, or cached but busy: a fresh statement */
+    cache = !st && q->cached < STMT_CACHE_MAX;
+    rc = sqlite3_prepare_v3(q->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
+    if (rc != SQLITE_OK) {
+        sqlite_fail(q, rc, "la préparation d'une requête", e);
+        sync_tx(q);
+        return NULL;
+    }
+    if (!raw || (tail && !only_space(tail))) {
+        sqlite3_finalize(raw);
+        err_set(e, ERR_INTERNAL, "requête SQL vide ou multiple (bogue)");
+        err_detail(e, "%.200s", sql);
+        return NULL;
+    }
+    st = calloc(1, sizeof(*st));
+    if (!st)
+        die_nomem(sizeof(*st));
+    st->base.store = s;
+    st->stmt = raw;
+    st->in_use = true;
+    if (cache) {
+        st->sql = strdup(sql);
+        if (!st->sql)
+            die_nomem(strlen(sql) + 1);
+        st->cached = true;
+        st->next = q->cache[bucket];
+        q->cache[bucket] = st;
+        q->cached++;
+    }
+    return &st->base;
+}
+
+static void sqlite_finalize(struct store_stmt *base)
+{
+    struct sqlite_stmt *st = sqst(base);
+
+    if (!st->cached) {
+        stmt_destroy(st);
+        return;
+    }
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+    st->in_use = false;
+}
+
+static void bind_result(struct sqlite_stmt *st, int rc)
+{
+    if (rc != SQLITE_OK && st->bind_rc == SQLITE_OK)
+        st->bind_rc = rc;
+}
+
+static void sqlite_bind_int64(struct store_stmt *base, int idx, int64_t v)
+{
+    struct sqlite_stmt *st = sqst(base);
+
+    bind_result(st, sqlite3_bind_int64(st->stmt, idx, v));
+}
+
+static void sqlite_bind_text(struct store_stmt *base, int idx, const char *v, size_t n)
+{
+    struct sqlite_stmt *st = sqst(base);
+
+    bind_result(st, sqlite3_bind_text64(st->stmt, idx, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+static void sqlite_bind_blob(struct store_stmt *base, int idx, const void *v, size_t n)
+{
+    struct sqlite_stmt *st = sqst(base);
+
+    /* a NULL pointer would bind SQL NULL: an empty blob is a zero blob */
+    if (n == 0)
+        bind_result(st, sqlite3_bind_zeroblob(st->stmt, idx, 0));
+    else
+        bind_result(st, sqlite3_bind_blob64(st->stmt, idx, v, n, SQLITE_TRANSIENT));
+}
+
+static void sqlite_bind_null(struct store_stmt *base, int idx)
+{
+    struct sqlite_stmt *st = sqst(base);
+
+    bind_result(st, sqlite3_bind_null(st->stmt, idx));
+}
+
+static int sqlite_step(struct store_stmt *base, struct err *e)
+{
+    struct sqlite_stmt *st = sqst(base);
+    struct sqlite_store *q = sq(base->store);
+    int rc;
+
+    if (st->bind_rc != SQLITE_OK) {
+        if (st->bind_rc == SQLITE_RANGE) {
+            err_set(e, ERR_INTERNAL, "paramètre SQL hors limites (bogue)");
+            return err_detail(e, "%.200s", sqlite3_sql(st->stmt));
+        }
+        return sqlite_fail(q, st->bind_rc, "la liaison d'un paramètre", e);
+    }
+    rc = sqlite3_step(st->stmt);
+    if (rc == SQLITE_ROW)
+        return STORE_ROW;
+    if (rc == SQLITE_DONE)
+        return STORE_DONE;
+    sqlite_fail(q, rc, "l'exécution d'une requête", e);
+    sync_tx(q);
+    return -1;
+}
+
+static int64_t sqlite_column_int64(struct store_stmt *base, int col)
+{
+    return sqlite3_column_int64(sqst(base)->stmt, col);
+}
+
+static const char *sqlite_column_text(struct store_stmt *base, int col)
+{
+    const unsigned char *t = sqlite3_column_text(sqst(base)->stmt, col);
+
+    return t ? (const char *)t : "";
+}
+
+static const void *sqlite_column_blob(struct store_stmt *base, int col, size_t *n)
+{
+    sqlite3_stmt *raw = sqst(base)->stmt;
+    /* blob first, then bytes: the order SQLite documents */
+    const void *p = sqlite3_column_blob(raw, col);
+
+    *n = (size_t)sqlite3_column_bytes(raw, col);
+    return p;
+}
+
+static bool sqlite_column_is_null(struct store_stmt *base, int col)
+{
+    return sqlite3_column_type(sqst(base)->stmt, col) == SQLITE_NULL;
+}
+
+static int64_t sqlite_last_insert_id(struct store *s)
+{
+    return sqlite3_last_insert_rowid(sq(s)->db);
+}
+
+static int64_t sqlite_changes(struct store *s)
+{
+    return sqlite3_changes64(sq(s)->db);
+}
+
+static int sqlite_table_exists(struct store *s, const char *table, bool *exists, struct err *e)
+{
+    struct store_stmt *st;
+    int rc;
+
+    *exists = false;
+    st = sqlite_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", e);
+    if (!st)
+        return -1;
+    sqlite_bind_text(st, 1, table, strlen(table));
+    rc = sqlite_step(st, e);
+    *exists = rc == STORE_ROW;
+    sqlite_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .exec = sqlite_exec,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .prepare = sqlite_prepare,
+    .bind_int64 = sqlite_bind_int64,
+    .bind_text = sqlite_bind_text,
+    .bind_blob = sqlite_bind_blob,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .finalize = sqlite_finalize,
+    .column_int64 = sqlite_column_int64,
+    .column_text = sqlite_column_text,
+    .column_blob = sqlite_column_blob,
+    .column_is_null = sqlite_column_is_null,
+    .last_insert_id = sqlite_last_insert_id,
+    .changes = sqlite_changes,
+    .table_exists = sqlite_table_exists,
+};
+
+/* mkdir -p the directory part of path, if it has one. */
+static int make_parent_dir(const char *path, struct err *e)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int rc;
+
+    if (!slash || slash == path)
+        return 0;
+    dir = strndup(path, (size_t)(slash - path));
+    if (!dir)
+        die_nomem((size_t)(slash - path) + 1);
+    rc = file_mkdirs(dir, e);
+    free(dir);
+    return rc;
+}
+
+/* Run a PRAGMA (or any statement) that may return a row, ignoring the row. */
+static int run(struct sqlite_store *q, const char *sql, struct err *e)
+{
+    sqlite3_stmt *raw;
+    int rc = sqlite3_prepare_v2(q->db, sql, -1, &raw, NULL);
+
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
+            ;
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        else
+            rc = sqlite3_extended_errcode(q->db);
+        sqlite3_finalize(raw);
+    }
+    if (rc != SQLITE_OK)
+        return sqlite_fail(q, rc, "la configuration de la connexion", e);
+    return 0;
+}
+
+struct store *store_sqlite_open(const char *path, struct err *e)
+{
+    struct sqlite_store *q;
+    int rc;
+
+    if (strcmp(path, ":memory:") != 0 && make_parent_dir(path, e) != 0)
+        return NULL;
+    q = calloc(1, sizeof(*q));
+    if (!q)
+        die_nomem(sizeof(*q));
+    q->path = strdup(path);
+    if (!q->path)
+        die_nomem(strlen(path) + 1);
+    q->base.ops = &sqlite_ops;
+    q->base.location = q->path;
+    rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(e, ERR_IO, "impossible d'ouvrir la base %s", path);
+        err_detail(e, "SQLite : %s", q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+        err_hint(e, "vérifiez le chemin et les droits sur le dossier");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(q->db, 1);
+    sqlite3_busy_timeout(q->db, SQLITE_BUSY_TIMEOUT_MS);
+    /* no writable_schema tricks through this connection */
+    sqlite3_db_config(q->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    /* journal_mode reads the file: a non-database file fails here */
+    if (run(q, "PRAGMA journal_mode = WAL", e) != 0 ||
+        run(q, "PRAGMA synchronous = FULL", e) != 0 || run(q, "PRAGMA foreign_keys = ON", e) != 0)
+        goto fail;
+    return &q->base;
+
+fail:
+    sqlite3_close(q->db);
+    free(q->path);
+    free(q);
+    return NULL;
+}

@@ -56,6 +56,8 @@ struct store_ops {
     int64_t (*last_insert_id)(struct store *s);
     /* Rows changed by the last INSERT/UPDATE/DELETE. */
     int64_t (*changes)(struct store *s);
+    /* Set *exists to whether the table exists (store_schema_version needs it). */
+    int (*table_exists)(struct store *s, const char *table, bool *exists, struct err *e);
 };
 
 struct store {
@@ -65,13 +67,30 @@ struct store {
 };
 
 /*
+ * What every backend's statement starts with (a backend embeds it as its
+ * first member), so that the store_bind_* and store_column_* helpers find the
+ * backend through st->store->ops.
+ */
+struct store_stmt {
+    struct store *store;
+};
+
+/*
  * Open a store. location is a file path (SQLite, created if missing together
  * with its directory) or, later, a "postgresql://" URI.
  * The SQLite backend sets WAL, synchronous=FULL, foreign_keys=ON and a busy
  * timeout. The schema is not touched: call store_migrate().
  */
 struct store *store_open(const char *location, struct err *e);
+/* Roll back a transaction left open, release everything; s may be NULL. */
 void store_close(struct store *s);
+
+/*
+ * The SQLite backend, which store_open() picks for anything that is not a
+ * "postgresql://" URI. path ":memory:" gives a private in-memory database.
+ * Backends own a copy of the location and embed struct store first.
+ */
+struct store *store_sqlite_open(const char *path, struct err *e);
 
 /* A versioned schema change. */
 struct store_migration {
@@ -120,7 +139,7 @@ void store_bind_textn(struct store_stmt *st, int idx, const char *v, size_t n);
 void store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n);
 void store_bind_null(struct store_stmt *st, int idx);
 int store_step(struct store_stmt *st, struct err *e);
-void store_finalize(struct store_stmt *st);
+void store_finalize(struct store_stmt *st); /* st may be NULL */
 int64_t store_column_int64(struct store_stmt *st, int col);
 const char *store_column_text(struct store_stmt *st, int col);
 const void *store_column_blob(struct store_stmt *st, int col, size_t *n);

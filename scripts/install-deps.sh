@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages proxima needs to build and test, if missing.
+# Idempotent: does nothing when everything is there. Run as root (CI) or with
+# sudo available.
+set -euo pipefail
+
+packages=(
+  gcc make pkg-config meson ninja-build python3
+  clang libclang-rt-14-dev          # fuzzers (libFuzzer) and sanitizers with clang
+  libsqlite3-dev sqlite3            # embedded store; the CLI is used by tamper tests
+  libsodium-dev                     # BLAKE2b journal chain, argon2id passwords
+  libjansson-dev                    # JSON
+  libcmocka-dev                     # unit tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installation des paquets manquants : ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "erreur : paquets manquants et ni root ni sudo : ${missing[*]}" >&2
+  echo "  conseil : apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

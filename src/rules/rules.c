@@ -1,0 +1,2 @@
+/* stub: implementation pending */
+#include "core/compat.h"
