@@ -106,6 +106,29 @@ static void round_trip(const struct strbuf *saved, size_t nrecords, enum csv_dia
     strbuf_release(&again);
 }
 
+/* csv_header_map on the first record: indexes must point at the named column. */
+static void check_header(struct csv_reader *r)
+{
+    static const char *const names[] = {"?a", "?code", "?nom", "?"};
+    static const char *const required[] = {"a", "?b"};
+    int idx[4];
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    rc = csv_header_map(r, names, ARRAY_SIZE(names), idx, &e);
+    for (size_t k = 0; rc == 0 && k < ARRAY_SIZE(names); k++) {
+        if (idx[k] < 0)
+            continue;
+        CHECK((size_t)idx[k] < r->nfields);
+        CHECK(strcmp(csv_field_str(r, (size_t)idx[k]), names[k] + 1) == 0);
+    }
+    if (rc < 0)
+        CHECK(strstr(e.message, "en double") != NULL);
+    rc = csv_header_map(r, required, ARRAY_SIZE(required), idx, &e);
+    CHECK(rc == 0 || e.message[0]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct csv_reader r;
@@ -129,6 +152,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(r.fields[i].n <= CSV_MAX_FIELD_LEN);
             CHECK(strlen(s) == r.fields[i].n);
         }
+        if (nrecords == 1)
+            check_header(&r);
         save_record(&saved, &r);
     }
     if (rc < 0) {

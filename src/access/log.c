@@ -1,2 +1,364 @@
-/* stub: implementation pending */
+/*
+ * log.c: the access log, who read, changed or was refused which personal
+ * file (CNIL: user, time, action, record id). Hash-chained like the journal
+ * (the encoding is in access.h) but in its own tables, access_log and
+ * access_log_head (migration 3), so that it is kept and purged on its own
+ * schedule and never exported with the journal.
+ */
 #include "core/compat.h"
+#include "access/access.h"
+
+#include <sodium.h>
+#include <time.h>
+
+static const unsigned char zero_hash[ACCESS_LOG_HASH_BYTES];
+
+static void put_u64(crypto_generichash_state *h, uint64_t v)
+{
+    unsigned char b[8];
+
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        b[i] = (unsigned char)(v & 0xff);
+    crypto_generichash_update(h, b, sizeof(b));
+}
+
+static void put_int(crypto_generichash_state *h, int64_t v)
+{
+    put_u64(h, 8);
+    put_u64(h, (uint64_t)v);
+}
+
+static void put_text(crypto_generichash_state *h, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    put_u64(h, (uint64_t)n);
+    if (n)
+        crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+void access_log_hash(const unsigned char prev[ACCESS_LOG_HASH_BYTES],
+                     const struct access_log_row *r, unsigned char out[ACCESS_LOG_HASH_BYTES])
+{
+    crypto_generichash_state h;
+
+    if (sodium_init() < 0) {
+        fprintf(stderr, "proxima: libsodium initialisation failed\n");
+        abort();
+    }
+    crypto_generichash_init(&h, NULL, 0, ACCESS_LOG_HASH_BYTES);
+    crypto_generichash_update(&h, prev, ACCESS_LOG_HASH_BYTES);
+    put_int(&h, r->seq);
+    put_int(&h, r->at);
+    put_text(&h, r->login);
+    put_text(&h, r->action);
+    put_text(&h, r->object_type);
+    put_text(&h, r->object_id);
+    put_text(&h, r->person_id);
+    put_text(&h, r->grant_used);
+    crypto_generichash_final(&h, out, ACCESS_LOG_HASH_BYTES);
+}
+
+/* Columns 0..7: seq, at, login, action, object_type, object_id, person_id, grant_used. */
+static void row_from(struct store_stmt *st, int first, struct access_log_row *r)
+{
+    r->seq = store_column_int64(st, first);
+    r->at = store_column_int64(st, first + 1);
+    r->login = store_column_text(st, first + 2);
+    r->action = store_column_text(st, first + 3);
+    r->object_type = store_column_text(st, first + 4);
+    r->object_id = store_column_text(st, first + 5);
+    r->person_id = store_column_text(st, first + 6);
+    r->grant_used = store_column_text(st, first + 7);
+}
+
+/* The head in the current transaction: seq 0 and the zero hash when empty. */
+static int read_head(struct store *s, int64_t *seq, unsigned char hash[ACCESS_LOG_HASH_BYTES],
+                     struct err *e)
+{
+    struct store_stmt *st;
+    const void *h;
+    size_t n;
+    int rc;
+
+    *seq = 0;
+    memcpy(hash, zero_hash, ACCESS_LOG_HASH_BYTES);
+    st = store_prepare(s, "SELECT seq, hash FROM access_log_head WHERE id = 1", e);
+    if (!st)
+        return -1;
+    rc = store_step(st, e);
+    if (rc == STORE_ROW) {
+        *seq = store_column_int64(st, 0);
+        h = store_column_blob(st, 1, &n);
+        if (n != ACCESS_LOG_HASH_BYTES || *seq < 1) {
+            store_finalize(st);
+            err_set(e, ERR_TAMPERED, "tête du journal des accès illisible : ajout refusé");
+            err_detail(e, "ligne n° %lld, empreinte de %zu octets", (long long)*seq, n);
+            return err_hint(e, "lancez « proxima user access-log --verify »");
+        }
+        memcpy(hash, h, ACCESS_LOG_HASH_BYTES);
+    }
+    store_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+static bool valid_action(const char *action)
+{
+    return action &&
+           (!strcmp(action, "lecture") || !strcmp(action, "ecriture") || !strcmp(action, "refus"));
+}
+
+/* The append itself, inside a transaction. */
+static int append_in_tx(struct store *s, struct access_log_row *r, struct err *e)
+{
+    unsigned char prev[ACCESS_LOG_HASH_BYTES], hash[ACCESS_LOG_HASH_BYTES];
+    struct store_stmt *st;
+    int64_t head;
+
+    if (read_head(s, &head, prev, e) != 0)
+        return -1;
+    r->seq = head + 1;
+    access_log_hash(prev, r, hash);
+    st = store_prepare(s,
+                       "INSERT INTO access_log (seq, at, login, action, object_type, object_id, "
+                       "person_id, grant_used, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       e);
+    if (!st)
+        return -1;
+    store_bind_int64(st, 1, r->seq);
+    store_bind_int64(st, 2, r->at);
+    store_bind_text(st, 3, r->login);
+    store_bind_text(st, 4, r->action);
+    store_bind_text(st, 5, r->object_type);
+    store_bind_text(st, 6, r->object_id);
+    store_bind_text(st, 7, r->person_id);
+    store_bind_text(st, 8, r->grant_used);
+    store_bind_blob(st, 9, hash, sizeof(hash));
+    if (store_step_done(st, e) != 0)
+        return -1;
+    st = store_prepare(s,
+                       "INSERT INTO access_log_head (id, seq, hash) VALUES (1, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                       e);
+    if (!st)
+        return -1;
+    store_bind_int64(st, 1, r->seq);
+    store_bind_blob(st, 2, hash, sizeof(hash));
+    return store_step_done(st, e);
+}
+
+int access_log_append(struct store *s, const char *login, const char *action,
+                      const struct access_target *t, const char *grant_used, struct err *e)
+{
+    struct access_log_row r = {0};
+    bool own = !s->in_tx;
+
+    if (!login || !*login)
+        return err_set(e, ERR_INVALID, "journal des accès : agent manquant");
+    if (!valid_action(action))
+        return err_set(e, ERR_INVALID, "journal des accès : action inconnue « %s »",
+                       action ? action : "");
+    if (!t || !t->object_type || !*t->object_type)
+        return err_set(e, ERR_INVALID, "journal des accès : type d'objet manquant");
+    r.at = (int64_t)time(NULL);
+    r.login = login;
+    r.action = action;
+    r.object_type = t->object_type;
+    r.object_id = t->object_id ? t->object_id : "";
+    r.person_id = t->person_id ? t->person_id : "";
+    r.grant_used = grant_used ? grant_used : "";
+    if (own && store_begin(s, e) != 0)
+        return -1;
+    if (append_in_tx(s, &r, e) != 0) {
+        if (own)
+            store_rollback(s);
+        return -1;
+    }
+    if (own && store_commit(s, e) != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+int access_log_for_person(struct store *s, struct arena *a, const char *person_id,
+                          struct access_log_row **rows, size_t *n, struct err *e)
+{
+    struct access_log_row *out = NULL;
+    struct store_stmt *st;
+    size_t cap = 0, k = 0;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    if (!person_id || !*person_id)
+        return err_set(e, ERR_INVALID, "identifiant de personne manquant");
+    st = store_prepare(s,
+                       "SELECT seq, at, login, action, object_type, object_id, person_id, "
+                       "grant_used FROM access_log WHERE person_id = ? ORDER BY seq",
+                       e);
+    if (!st)
+        return -1;
+    store_bind_text(st, 1, person_id);
+    while ((rc = store_step(st, e)) == STORE_ROW) {
+        struct access_log_row r;
+
+        if (k == cap) {
+            struct access_log_row *grown;
+            cap = cap ? 2 * cap : 16;
+            grown = arena_calloc(a, cap, sizeof(*grown));
+            if (k)
+                memcpy(grown, out, k * sizeof(*grown));
+            out = grown;
+        }
+        row_from(st, 0, &r);
+        out[k].seq = r.seq;
+        out[k].at = r.at;
+        out[k].login = arena_strdup(a, r.login);
+        out[k].action = arena_strdup(a, r.action);
+        out[k].object_type = arena_strdup(a, r.object_type);
+        out[k].object_id = arena_strdup(a, r.object_id);
+        out[k].person_id = arena_strdup(a, r.person_id);
+        out[k].grant_used = arena_strdup(a, r.grant_used);
+        k++;
+    }
+    store_finalize(st);
+    if (rc < 0)
+        return -1;
+    *rows = out;
+    *n = k;
+    return 0;
+}
+
+/* "journal des accès altéré à la ligne n° 42", with what was seen as detail. */
+static int tampered(int64_t *first_bad, int64_t seq, struct err *e, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+
+static int tampered(int64_t *first_bad, int64_t seq, struct err *e, const char *fmt, ...)
+{
+    va_list ap;
+
+    *first_bad = seq;
+    err_set(e, ERR_TAMPERED, "journal des accès altéré à la ligne n° %lld", (long long)seq);
+    if (e) {
+        va_start(ap, fmt);
+        vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+        va_end(ap);
+    }
+    return err_hint(e, "n'écrivez plus dans cette base ; restaurez la dernière sauvegarde "
+                       "intègre et signalez l'incident au délégué à la protection des données");
+}
+
+/* Compare the head with the last row found (seq last, hash last_hash). */
+static int check_head(int64_t *first_bad, bool have_head, int64_t head_seq, const void *head_hash,
+                      size_t head_n, int64_t last, const unsigned char *last_hash, struct err *e)
+{
+    if (!have_head) {
+        if (last == 0)
+            return 0;
+        return tampered(first_bad, 1, e,
+                        "la tête du journal des accès a disparu alors qu'il compte %lld lignes",
+                        (long long)last);
+    }
+    if (head_seq > last)
+        return tampered(first_bad, last + 1, e,
+                        "la tête annonce %lld lignes mais la dernière présente est la n° %lld : "
+                        "des lignes ont été supprimées en fin de journal",
+                        (long long)head_seq, (long long)last);
+    if (head_seq < last)
+        return tampered(first_bad, head_seq + 1, e,
+                        "la tête s'arrête à la ligne n° %lld mais le journal va jusqu'à la "
+                        "n° %lld : des lignes ont été ajoutées hors de proxima",
+                        (long long)head_seq, (long long)last);
+    if (head_n != ACCESS_LOG_HASH_BYTES || memcmp(head_hash, last_hash, ACCESS_LOG_HASH_BYTES))
+        return tampered(first_bad, last, e,
+                        "l'empreinte de la tête ne correspond pas à celle de la dernière ligne : "
+                        "la tête a été modifiée");
+    return 0;
+}
+
+int access_log_verify(struct store *s, int64_t *count, int64_t *first_bad, struct err *e)
+{
+    unsigned char prev[ACCESS_LOG_HASH_BYTES], computed[ACCESS_LOG_HASH_BYTES];
+    unsigned char head_hash[ACCESS_LOG_HASH_BYTES];
+    int64_t expected = 1, head_seq = 0, dummy_count, dummy_bad;
+    size_t head_n = 0;
+    bool have_head = false, first = true;
+    struct store_stmt *st;
+    int rc, out = -1;
+
+    if (!count)
+        count = &dummy_count;
+    if (!first_bad)
+        first_bad = &dummy_bad;
+    *count = 0;
+    *first_bad = 0;
+    memcpy(prev, zero_hash, sizeof(prev));
+    /*
+     * The head and the rows in one statement, so one snapshot; an empty log
+     * still gives one row (the rows' columns NULL) carrying the head.
+     */
+    st = store_prepare(s,
+                       "SELECT h.seq, h.hash, l.seq, l.at, l.login, l.action, l.object_type, "
+                       "l.object_id, l.person_id, l.grant_used, l.hash "
+                       "FROM (SELECT 1 AS one) AS o "
+                       "LEFT JOIN access_log_head AS h ON h.id = 1 "
+                       "LEFT JOIN access_log AS l ON 1 = 1 "
+                       "ORDER BY l.seq",
+                       e);
+    if (!st)
+        return -1;
+    while ((rc = store_step(st, e)) == STORE_ROW) {
+        struct access_log_row r;
+        const void *stored;
+        size_t n;
+
+        if (first) {
+            first = false;
+            if (!store_column_is_null(st, 0)) {
+                const void *h = store_column_blob(st, 1, &head_n);
+                have_head = true;
+                head_seq = store_column_int64(st, 0);
+                if (head_n == ACCESS_LOG_HASH_BYTES)
+                    memcpy(head_hash, h, ACCESS_LOG_HASH_BYTES);
+            }
+        }
+        if (store_column_is_null(st, 2))
+            continue; /* the log is empty */
+        row_from(st, 2, &r);
+        stored = store_column_blob(st, 10, &n);
+        if (r.seq > expected) {
+            tampered(first_bad, expected, e,
+                     "la ligne n° %lld manque : après la n° %lld vient la n° %lld "
+                     "(ligne supprimée)",
+                     (long long)expected, (long long)(expected - 1), (long long)r.seq);
+            goto out;
+        }
+        if (r.seq < expected) {
+            tampered(first_bad, expected, e, "numéro de ligne inattendu : %lld à la place du %lld",
+                     (long long)r.seq, (long long)expected);
+            goto out;
+        }
+        if (n != ACCESS_LOG_HASH_BYTES) {
+            tampered(first_bad, r.seq, e, "l'empreinte enregistrée fait %zu octets au lieu de %d",
+                     n, ACCESS_LOG_HASH_BYTES);
+            goto out;
+        }
+        access_log_hash(prev, &r, computed);
+        if (memcmp(computed, stored, ACCESS_LOG_HASH_BYTES) != 0) {
+            tampered(first_bad, r.seq, e,
+                     "l'empreinte enregistrée ne correspond pas au contenu de la ligne "
+                     "(contenu modifié, ou lignes échangées ou déplacées)");
+            goto out;
+        }
+        memcpy(prev, computed, sizeof(prev));
+        (*count)++;
+        expected++;
+    }
+    if (rc < 0)
+        goto out;
+    out = check_head(first_bad, have_head, head_seq, head_hash, head_n, expected - 1, prev, e);
+out:
+    store_finalize(st);
+    return out;
+}

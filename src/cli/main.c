@@ -27,15 +27,26 @@ static const struct cli_command commands[] = {
     {"registry", cmd_registry, "référentiel territorial : summary, commune"},
     {"catalogue", cmd_catalogue, "catalogue des dispositifs : list, show, check"},
     {"user", cmd_user, "agents et droits : add, grant, revoke, list, password, disable"},
+    {"person", cmd_person, "personnes : add, match, move, show, search, dossiers"},
+    {"household", cmd_household, "foyers : create, add, leave, show"},
+    {"dossier", cmd_dossier, "dossiers : open, show, les opérations du circuit"},
+    {"act", cmd_act, "actes : record (accueil, consultation...)"},
+    {"commission", cmd_commission, "commissions : create, schedule, decide, close, minutes"},
+    {"import", cmd_import, "importe un fichier JSON Lines d'événements (tout ou rien)"},
+    {"export", cmd_export, "exporte les événements en JSON Lines"},
+    {"replay", cmd_replay, "reconstruit les projections en rejouant le journal"},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage : proxima [--db CHEMIN] [--data DOSSIER] [--json] COMMANDE [ARGS]\n\n"
+    fprintf(f, "usage : proxima [--db CHEMIN] [--data DOSSIER] [--as IDENTIFIANT] [--json] "
+               "COMMANDE [ARGS]\n\n"
                "Commandes :\n");
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nBase par défaut : var/proxima.db (ou la variable PROXIMA_DB).\n");
+    fprintf(f, "\nBase par défaut : var/proxima.db (ou la variable PROXIMA_DB).\n"
+               "--as (ou PROXIMA_USER) : l'agent pour qui la commande agit ; ses droits "
+               "s'appliquent et ses lectures sont journalisées.\n");
 }
 
 struct store *cli_open_store(struct cli_ctx *c, bool require_schema)
@@ -114,6 +125,7 @@ int main(int argc, char **argv)
 
     c.db_path = (env = getenv("PROXIMA_DB")) && *env ? env : "var/proxima.db";
     c.data_dir = (env = getenv("PROXIMA_DATA")) && *env ? env : PROXIMA_DATADIR;
+    c.as_login = (env = getenv("PROXIMA_USER")) && *env ? env : NULL;
     arena_init(&c.arena, 0);
     err_clear(&c.err);
 
@@ -137,6 +149,10 @@ int main(int argc, char **argv)
             if (!v)
                 goto out;
             c.data_dir = v;
+        } else if (cli_opt(&c, argc, argv, &i, "--as", &v)) {
+            if (!v)
+                goto out;
+            c.as_login = v;
         } else {
             err_set(&c.err, ERR_USAGE, "option inconnue : %s", argv[i]);
             err_hint(&c.err, "proxima --help liste les options");

@@ -49,6 +49,8 @@ void csv_reader_init(struct csv_reader *r, const char *name, const char *data, s
 {
     assert(sep == 0 || sep == ';' || sep == ',');
     assert(data || len == 0);
+    if (!data)
+        data = ""; /* no arithmetic on a null pointer below */
     r->name = name;
     r->data = data;
     r->len = len;
@@ -399,6 +401,8 @@ static void csv_write_cell(struct csv_writer *w, const char *s, size_t n, bool n
 
     if (w->col++ > 0)
         strbuf_addch(w->out, w->sep);
+    /* a leading U+FEFF at the start of the output would be taken for a BOM */
+    quote = n >= 3 && memcmp(s, CSV_BOM, 3) == 0;
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == w->sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (quote)

@@ -26,7 +26,7 @@ enum csv_dialect { CSV_EXCEL, CSV_OPENDATA };
 #define CSV_MAX_FIELD_LEN (1 << 20)
 
 struct csv_field {
-    const char *p; /* not NUL-terminated in general; see csv_field_str */
+    const char *p; /* NUL-terminated copy in the reader's buf; see csv_read_record */
     size_t n;
 };
 
@@ -38,7 +38,7 @@ struct csv_reader {
     char sep;
     size_t line;        /* line where the current record starts, 1-based */
     size_t next_line;   /* line where the next record starts */
-    struct strbuf buf;  /* unescaped copies of quoted fields */
+    struct strbuf buf;  /* unescaped copies of the current record's fields */
     struct csv_field *fields;
     size_t nfields;
     size_t cap;
@@ -76,7 +76,8 @@ const char *csv_field_str(struct csv_reader *r, size_t i);
  * Map the columns of the current record (the header) to indexes: idx[k]
  * receives the position of names[k]. A missing required column is an error
  * naming it; an optional one (name starting with '?', which is not part of
- * the column name) gets -1.
+ * the column name) gets -1. Names match exactly (case, spaces); a requested
+ * column present twice is an error.
  */
 int csv_header_map(struct csv_reader *r, const char *const *names, size_t count, int *idx,
                    struct err *e);
@@ -92,7 +93,8 @@ struct csv_writer {
 /* Start writing to out; CSV_EXCEL writes the BOM at once. */
 void csv_writer_init(struct csv_writer *w, struct strbuf *out, enum csv_dialect dialect);
 /*
- * Write one text cell: quoted when it holds the separator, a quote, CR or LF;
+ * Write one text cell: quoted when it holds the separator, a quote, CR or LF
+ * or starts with U+FEFF (which the reader would skip as a BOM at the start);
  * in CSV_EXCEL, neutralised by a leading apostrophe when it starts with
  * = + - @ TAB or CR. The bytes are written as given (the caller passes UTF-8).
  */

@@ -331,7 +331,7 @@ void utf8_quote(struct strbuf *sb, const char *s, size_t n)
         if (cp == '"' || cp == '\\') {
             strbuf_addch(sb, '\\');
             strbuf_addch(sb, (char)cp);
-        } else if (cp < 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
             quote_bytes(sb, p + at, pos - at);
         } else if (is_invisible(cp)) {
             strbuf_addf(sb, "\\u%04X", (unsigned)cp);

@@ -31,6 +31,7 @@
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/strbuf.h"
 
 enum rules_type {
     RULES_ABSENT = 0,
@@ -101,5 +102,62 @@ int rules_eval(const struct rules_expr *x, rules_value_fn values, void *ctx,
  */
 void rules_names(const struct rules_expr *x, void (*fn)(void *ctx, const char *name),
                  void *ctx);
+
+/*
+ * Added with the implementation (rules_parse.c, rules_eval.c):
+ *
+ * - types may be NULL (then every name is unknown) and values may be NULL
+ *   (then every name is absent).
+ * - A texte result of rules_eval points either into the compiled expression
+ *   or into a value returned by values(): it is valid while both are.
+ * - Compile errors are ERR_INVALID, except a source longer than
+ *   RULES_MAX_SOURCE (ERR_TOO_LARGE). Evaluation errors are ERR_INVALID,
+ *   except a value from values() of another type than declared, or a date
+ *   outside DATE_MIN..DATE_MAX (ERR_INTERNAL: a bug of the caller).
+ */
+
+/* Constructors for the values a rules_value_fn returns. */
+static inline struct rules_value rules_value_absent(void)
+{
+    struct rules_value v = {.type = RULES_ABSENT};
+    return v;
+}
+
+static inline struct rules_value rules_value_bool(bool b)
+{
+    struct rules_value v = {.type = RULES_BOOL, .u.b = b};
+    return v;
+}
+
+static inline struct rules_value rules_value_int(int64_t i)
+{
+    struct rules_value v = {.type = RULES_INT, .u.i = i};
+    return v;
+}
+
+static inline struct rules_value rules_value_money(int64_t cents)
+{
+    struct rules_value v = {.type = RULES_MONEY, .u.i = cents};
+    return v;
+}
+
+static inline struct rules_value rules_value_date(int64_t day)
+{
+    struct rules_value v = {.type = RULES_DATE, .u.i = day};
+    return v;
+}
+
+/* p[0..n) must outlive the evaluation (it is not copied). */
+static inline struct rules_value rules_value_text(const char *p, size_t n)
+{
+    struct rules_value v = {.type = RULES_TEXT, .u.s = {p, n}};
+    return v;
+}
+
+/*
+ * French display of a value, for the annexes and messages: "vrai", "48 137",
+ * "1 234,56 €", "07/03/2022", the text as is, "(absent)".
+ */
+void rules_value_format(struct strbuf *sb, const struct rules_value *v);
 
 #endif

@@ -527,6 +527,22 @@ static void test_writer_empty_records(void **state)
     strbuf_release(&sb);
 }
 
+static void test_writer_leading_bom_cell(void **state)
+{
+    /* found by fuzz_csv: a first cell starting with U+FEFF was read back as a BOM */
+    struct strbuf sb;
+    struct csv_writer w;
+
+    strbuf_init(&sb, 0);
+    csv_writer_init(&w, &sb, CSV_OPENDATA);
+    csv_write_str(&w, "\xEF\xBB\xBFx");
+    csv_write_str(&w, "y\xEF\xBB\xBF");
+    csv_end_record(&w);
+    assert_string_equal(sb.buf, "\"\xEF\xBB\xBFx\",y\xEF\xBB\xBF\r\n");
+    assert_reads(sb.buf, ',', "\xEF\xBB\xBFx|y\xEF\xBB\xBF\n");
+    strbuf_release(&sb);
+}
+
 static const char *const round_trip_cells[][4] = {
     {"nom", "objet", "montant", "note"},
     {"Liévin", "aide \"exceptionnelle\"", "1234,56", ""},
@@ -633,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_writer_excel_neutralises_formulas),
         cmocka_unit_test(test_writer_opendata),
         cmocka_unit_test(test_writer_empty_records),
+        cmocka_unit_test(test_writer_leading_bom_cell),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_reader_without_name),
     };

@@ -1,0 +1,99 @@
+/*
+ * case_int.h: private to the case layer. The event table, payload helpers,
+ * identifiers, and the access helper every operation and read goes through.
+ */
+#ifndef PROXIMA_CASE_CASE_INT_H
+#define PROXIMA_CASE_CASE_INT_H
+
+#include "case/case.h"
+
+/*
+ * An event type: its allowed payload fields (NULL-terminated; any other key
+ * is an error) and its apply function. apply validates the payload against
+ * the projections and the catalogue, then writes the projections. seq is the
+ * journal sequence number the event has (or will have once appended).
+ * c->actor is the event's actor; c->today the day it was recorded.
+ */
+struct case_event_def {
+    const char *type;
+    const char *const *fields;
+    int (*apply)(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+};
+
+/* Apply functions, one per event type (person.c, dossier.c, act.c, session.c). */
+int case_apply_person_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_person_moved(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_household_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_household_member_left(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_organisation_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+/* Every other dossier.* event: the op is the event's (see case_event_op). */
+int case_apply_dossier_op(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_act_recorded(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_session_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct err *e);
+
+/* Event type of a dossier operation ("dossier.decided" for OP_DECIDER). */
+const char *case_op_event(enum catalog_op op);
+/* The op of a dossier.* event type other than dossier.opened; -1 if none. */
+int case_event_op(const char *type);
+/* The type being applied right now (set by case_emit/case_apply). */
+const char *case_current_type(const struct case_ctx *c);
+
+/* ---- payloads ---- */
+
+/* Field getters with French errors naming the event type and the field. */
+int case_get_str(struct case_ctx *c, json_t *p, const char *field, bool required,
+                 const char **out, struct err *e);
+/* ISO date; also returns the date_t. Refuses dates after c->today. */
+int case_get_date(struct case_ctx *c, json_t *p, const char *field, bool required,
+                  const char **iso, date_t *day, struct err *e);
+/* Euros as a JSON string "150.00" / "150,00"; *cents = -1 when absent. */
+int case_get_money(struct case_ctx *c, json_t *p, const char *field, bool required,
+                   int64_t *cents, struct err *e);
+
+/*
+ * Validate facts (an object, may be NULL) against the dispositif's declared
+ * facts: unknown codes, wrong types, out of bounds, not in the choices.
+ * With require_all, every required fact must be present.
+ */
+int case_check_facts(struct case_ctx *c, const struct catalog_dispositif *d, json_t *facts,
+                     bool require_all, struct err *e);
+
+/* ---- identifiers ---- */
+
+/*
+ * Next identifier of a kind ('P', 'F', 'O', 'D', 'V', 'A', 'S'): "D0000042",
+ * in c->arena. Reading only: the counter moves when the event that uses the
+ * id is applied (case_id_observe), so replay and import keep the ids.
+ */
+const char *case_id_next(struct case_ctx *c, char kind, struct err *e);
+/* Check id's form for its kind and move the counter past it. */
+int case_id_observe(struct case_ctx *c, char kind, const char *id, struct err *e);
+
+/* ---- sites and access ---- */
+
+/* Parse "mds:calaisis" / "mdadt:artois" / "central:dsol" / "departement:62", checking it exists. */
+int case_site_parse(struct case_ctx *c, const char *site, const char **grid, const char **code,
+                    struct err *e);
+/* The competent MDS code of a person on day (NULL when no address then). */
+const char *case_person_mds(struct case_ctx *c, const char *person, const char *iso_day,
+                            struct err *e);
+
+/*
+ * Check that c->user may use capability on the object (no check for the
+ * system). When t is given, the grant used must also have a role t allows.
+ * action: "lecture" logs an allowed read; "ecriture" logs an allowed change
+ * of personal data; NULL logs nothing when allowed. A refusal is always
+ * logged ("refus").
+ */
+int case_authorize(struct case_ctx *c, const char *capability, const char *site_grid,
+                   const char *site_code, enum data_class cls, const char *object_type,
+                   const char *object_id, const char *person,
+                   const struct catalog_transition *t, const char *action, struct err *e);
+
+/* enum data_class from its code ("social"...), CLASS__COUNT if unknown. */
+enum data_class case_class_from_code(const char *code);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * indic.h: the indicator dictionary and the one engine that computes every
+ * published figure from the projections of the case layer.
+ *
+ * Each figure of the activity report is defined once, in data/indicateurs/
+ * (JSON, documented in docs/INDICATEURS.md): what is counted (decisions,
+ * payments, dossiers, acts, a site fact, or a ratio of two indicators),
+ * which filter (dispositifs, outcomes, fact values, a rule of the rules
+ * language), distinct on what (person, household, beneficiary) or summed on
+ * what (amount, an integer fact), which date puts it in the period, which site
+ * puts it in a territory, and a version. Nothing else decides a figure.
+ *
+ * indic_compute() computes every indicator of the dictionary for a year and a
+ * grid in one pass over each source table, month by month (months 1..12) and
+ * for the year (month 0), per area of the grid and for the whole département.
+ * indic_close_year() freezes the values of every grid with the definitions'
+ * versions, so that the report of a closed year survives the purge of the
+ * personal data behind it.
+ */
+#ifndef PROXIMA_INDIC_INDIC_H
+#define PROXIMA_INDIC_INDIC_H
+
+#include "core/compat.h"
+#include "core/arena.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "catalog/catalog.h"
+#include "rules/rules.h"
+#include "store/store.h"
+
+enum indic_unit {
+    UNIT_NOMBRE,   /* "nombre": a count */
+    UNIT_EUR,      /* "EUR": value in cents */
+    UNIT_POURCENT, /* "pourcent": value in hundredths of a percent (6300 = 63 %) */
+    UNIT_JOURS,    /* "jours" */
+    UNIT_DECIMAL,  /* "decimal": fixed point, scale given by the definition (ETP 162,68) */
+};
+
+/* What a row of the source is. */
+enum indic_source {
+    SRC_DECISIONS, /* "decisions": decision rows (dossier joined) */
+    SRC_PAIEMENTS, /* "paiements": payment rows */
+    SRC_DOSSIERS,  /* "dossiers": dossier rows */
+    SRC_ACTES,     /* "actes": act rows */
+    SRC_FAIT_SITE, /* "fait_site": a dated fact of an area of the referential */
+    SRC_RAPPORT,   /* "rapport": numerator / denominator of two other indicators */
+};
+
+/* Which date puts a row in a period. */
+enum indic_date {
+    DATE_DECISION,         /* "decision": the decision date */
+    DATE_PAIEMENT,         /* "paiement": the payment date */
+    DATE_ACTE,             /* "acte": the act date */
+    DATE_OUVERTURE,        /* "ouverture": the dossier's opening date */
+    DATE_DROIT_OUVERT,     /* "droit_ouvert": the right (accord's period) open at least one day */
+    DATE_MESURE_EN_COURS,  /* "mesure_en_cours": the measure running at least one day */
+    DATE_MESURE_DEBUTEE,   /* "mesure_debutee": the measure started in the period */
+    DATE_STOCK_FIN,        /* "stock_fin": running on the period's last day */
+    DATE_STOCK_MOYEN,      /* "stock_moyen": average over the period's days of the daily stock */
+    DATE_FAIT,             /* "fait": the date of a site fact (last one on or before the end) */
+};
+
+/* What is counted or summed. */
+enum indic_measure {
+    MEASURE_NOMBRE,          /* "nombre": rows */
+    MEASURE_DISTINCT_PERSONNE, /* "distinct_personne": distinct persons */
+    MEASURE_DISTINCT_FOYER,    /* "distinct_foyer": distinct households */
+    MEASURE_DISTINCT_BENEFICIAIRE, /* "distinct_beneficiaire": distinct beneficiaries of any kind */
+    MEASURE_SOMME_MONTANT,   /* "somme_montant": sum of the row's amount (cents) */
+    MEASURE_SOMME_FAIT,      /* "somme_fait": sum of an integer fact */
+    MEASURE_VALEUR,          /* "valeur": the site fact's value */
+};
+
+/* Which site puts a row in an area of the grid. */
+enum indic_place {
+    PLACE_SITE,      /* "site": the handling site of the dossier or act */
+    PLACE_RESIDENCE, /* "residence": the beneficiary's commune at the counted date */
+};
+
+struct indic_fact_filter {
+    const char *fact;
+    const char **values; /* JSON scalars as text: "acces_identifie", "true", "3" */
+    size_t nvalues;
+};
+
+struct indic_def {
+    const char *code;       /* "su_accordes": the reference tables' codes */
+    const char *label;      /* "Secours d'urgence accordés" */
+    const char *section;    /* "insertion", "autonomie", "enfance", "jeunesse", "mds" */
+    const char *definition; /* the written French definition */
+    enum indic_unit unit;
+    int scale;              /* UNIT_DECIMAL: decimals of the stored value */
+    int version;
+    enum indic_source source;
+    const char **dispositifs;
+    size_t ndispositifs;
+    bool outcomes[OUTCOME__COUNT]; /* SRC_DECISIONS: which outcomes count (default accord) */
+    struct indic_fact_filter *filters;
+    size_t nfilters;
+    struct rules_expr *condition;  /* optional rule on the row, NULL if none */
+    enum indic_date date;
+    enum indic_measure measure;
+    const char *sum_fact;          /* MEASURE_SOMME_FAIT */
+    const char *site_fact;         /* SRC_FAIT_SITE: fact code in ref_area_fact */
+    const char *site_grid;         /* SRC_FAIT_SITE: grid of the fact ("mds") */
+    enum indic_place place;
+    const char *numerator, *denominator; /* SRC_RAPPORT */
+};
+
+struct indic_dict {
+    struct arena arena;
+    struct indic_def *defs;
+    size_t ndefs;
+};
+
+/*
+ * Load and check data/indicateurs/ against the catalogue (dispositifs and
+ * facts exist, conditions compile, ratios name existing indicators without
+ * cycles, codes unique, definitions written). French errors name file,
+ * indicator, field and value.
+ */
+int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog *cat,
+                    struct err *e);
+void indic_dict_release(struct indic_dict *d);
+const struct indic_def *indic_find(const struct indic_dict *d, const char *code);
+
+#define INDIC_MONTHS 13 /* 0: the year, 1..12: the months */
+#define INDIC_DEPARTEMENT "departement"
+
+/*
+ * Values of every indicator for one year and one grid ("mds", "territoire",
+ * "mdadt", "epci", "commune", or "departement": one area "62").
+ * value(def, area, month). An area index equal to nareas is the whole
+ * département (every row, including those of central sites or of no area).
+ */
+struct indic_result {
+    int year;
+    const char *grid;
+    size_t ndefs;
+    size_t nareas;
+    const char **area_codes; /* sorted */
+    const char **area_names;
+    int64_t *values;         /* ndefs * (nareas + 1) * INDIC_MONTHS */
+};
+
+static inline int64_t indic_value(const struct indic_result *r, size_t def, size_t area,
+                                  int month)
+{
+    return r->values[(def * (r->nareas + 1) + area) * INDIC_MONTHS + (size_t)month];
+}
+
+/* Compute everything for year and grid, results in arena a. */
+int indic_compute(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                  int year, const char *grid, struct arena *a, struct indic_result *out,
+                  struct err *e);
+
+/*
+ * Freeze year: compute every grid and store the values with each
+ * definition's code, version and definition text, with an
+ * "indic.year_closed" journal event, in one transaction. A closed year is
+ * closed for good (ERR_CONFLICT on a second close).
+ */
+int indic_close_year(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                     int year, const char *actor, struct err *e);
+
+/* True and the frozen values when year is closed (then the report reads these). */
+int indic_frozen(struct store *s, int year, const char *grid, struct arena *a,
+                 struct indic_result *out, bool *closed, struct err *e);
+
+/*
+ * The dossiers (or acts, payments) behind a figure: ids of the rows counted
+ * by indicator code for year, month (0: year) and area (NULL: département).
+ */
+int indic_explain(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                  const char *code, int year, int month, const char *grid, const char *area,
+                  struct arena *a, const char ***ids, size_t *n, struct err *e);
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * test_replay.c: case_replay rebuilds every projection from the journal.
+ * On the history of exchange_history.h: replaying gives the same digest and
+ * leaves the journal as it was; projections damaged behind the engine's back
+ * (raw SQL on the file) come back; replaying an imported database equals the
+ * original; an empty journal replays to empty projections.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/compat.h"
+#include "case/exchange.h"
+#include "journal/journal.h"
+
+#include <sqlite3.h>
+
+#include "exchange_history.h"
+
+static struct catalog cat;
+
+static int group_setup(void **state)
+{
+    struct err e;
+
+    err_clear(&e);
+    if (catalog_load(&cat, PROXIMA_DATADIR "/catalogue", &e) != 0) {
+        fprintf(stderr, "catalogue: %s (%s)\n", e.message, e.detail);
+        return -1;
+    }
+    setenv("PROXIMA_TODAY", HIST_TODAY, 1);
+    (void)state;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    catalog_release(&cat);
+    (void)state;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    struct hist *h = calloc(1, sizeof(*h));
+
+    assert_non_null(h);
+    hist_open(h, &cat);
+    hist_build(h);
+    *state = h;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct hist *h = *state;
+
+    hist_close(h);
+    free(h);
+    return 0;
+}
+
+static void digest(struct hist *h, char out[65])
+{
+    if (case_projection_digest(h->s, out, &h->e) != 0)
+        fail_msg("digest: %s", h->e.message);
+}
+
+static void replay(struct hist *h)
+{
+    if (case_replay(h->s, &cat, &h->e) != 0)
+        fail_msg("replay: %s (%s)", h->e.message, h->e.detail);
+}
+
+static int64_t scalar(struct hist *h, const char *sql)
+{
+    struct store_stmt *q = store_prepare(h->s, sql, &h->e);
+    int64_t v = -1;
+
+    assert_non_null(q);
+    if (store_step(q, &h->e) == STORE_ROW)
+        v = store_column_int64(q, 0);
+    store_finalize(q);
+    return v;
+}
+
+/* Run sql on the database file with the raw sqlite3 API, store closed meanwhile. */
+static void raw_sql(struct hist *h, const char *sql)
+{
+    sqlite3 *db;
+    char *msg = NULL;
+
+    store_close(h->s);
+    assert_int_equal(sqlite3_open_v2(h->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("raw sql failed: %s", msg);
+    sqlite3_close(db);
+    h->s = store_open(h->path, &h->e);
+    assert_non_null(h->s);
+    h->c.store = h->s;
+}
+
+static void test_replay_equals_original(void **state)
+{
+    struct hist *h = *state;
+    char before[65], after[65];
+    int64_t events = scalar(h, "SELECT COUNT(*) FROM journal");
+    int64_t head = scalar(h, "SELECT seq FROM journal_head");
+    int64_t dossiers = scalar(h, "SELECT COUNT(*) FROM dossier");
+    struct journal_verify_result vr;
+
+    assert_int_equal(dossiers, 3);
+    digest(h, before);
+    replay(h);
+    digest(h, after);
+    assert_string_equal(before, after);
+    /* the journal is read, not written */
+    assert_int_equal(scalar(h, "SELECT COUNT(*) FROM journal"), events);
+    assert_int_equal(scalar(h, "SELECT seq FROM journal_head"), head);
+    assert_int_equal(journal_verify(h->s, &vr, &h->e), 0);
+    /* twice is the same */
+    replay(h);
+    digest(h, after);
+    assert_string_equal(before, after);
+    assert_int_equal(scalar(h, "SELECT COUNT(*) FROM dossier"), dossiers);
+    assert_int_equal(scalar(h, "SELECT paid_cents FROM dossier WHERE id = 'D0000001'"), 20000);
+}
+
+/* Projections changed behind the engine's back are rebuilt from the journal. */
+static void test_replay_repairs_projections(void **state)
+{
+    struct hist *h = *state;
+    char before[65], damaged[65], after[65];
+
+    digest(h, before);
+    raw_sql(h, "UPDATE dossier SET state = 'accorde', paid_cents = 0 WHERE id = 'D0000002';"
+               "DELETE FROM payment WHERE id = (SELECT MIN(id) FROM payment);"
+               "DELETE FROM person_address WHERE person = 'P0000003';"
+               "INSERT INTO case_counter(kind, next) VALUES ('Z', 9) "
+               "ON CONFLICT(kind) DO UPDATE SET next = 9;");
+    digest(h, damaged);
+    assert_string_not_equal(before, damaged);
+    replay(h);
+    digest(h, after);
+    assert_string_equal(before, after);
+    assert_int_equal(scalar(h, "SELECT COUNT(*) FROM payment"), 2);
+    assert_int_equal(scalar(h, "SELECT COUNT(*) FROM case_counter WHERE kind = 'Z'"), 0);
+}
+
+/* A replay that fails (journal not replayable) changes nothing. */
+static void test_failed_replay_changes_nothing(void **state)
+{
+    struct hist *h = *state;
+    char before[65], after[65];
+
+    digest(h, before);
+    /* an event the engine refuses, slipped into the journal behind its back */
+    raw_sql(h, "DROP TRIGGER journal_no_update;"
+               "UPDATE journal SET payload = '{\"id\":\"P0000009\"}' WHERE seq = "
+               "(SELECT MIN(seq) FROM journal WHERE type = 'person.created');");
+    assert_int_equal(case_replay(h->s, &cat, &h->e), -1);
+    assert_int_equal(h->e.code, ERR_INVALID);
+    assert_non_null(strstr(h->e.message, "rejeu de l'événement n°"));
+    digest(h, after);
+    assert_string_equal(before, after);
+}
+
+/* An imported database replays to itself, and to the original's digest. */
+static void test_replay_after_import(void **state)
+{
+    struct hist *h = *state;
+    struct case_export_options o = {.exported_at = 1672646400};
+    struct strbuf dump;
+    struct hist b;
+    char original[65], imported[65], replayed[65];
+
+    digest(h, original);
+    strbuf_init(&dump, 0);
+    assert_int_equal(case_export(h->s, &o, NULL, &dump, NULL, &h->e), 0);
+    hist_open(&b, &cat);
+    if (case_import(&b.c, dump.buf, dump.len, "x", 5, NULL, NULL, &b.e) != 0)
+        fail_msg("import: %s (%s)", b.e.message, b.e.detail);
+    digest(&b, imported);
+    assert_string_equal(original, imported);
+    replay(&b);
+    digest(&b, replayed);
+    assert_string_equal(original, replayed);
+    hist_close(&b);
+    strbuf_release(&dump);
+}
+
+static void test_replay_empty(void **state)
+{
+    struct hist h;
+    char before[65], after[65];
+
+    hist_open(&h, &cat);
+    digest(&h, before);
+    replay(&h);
+    digest(&h, after);
+    assert_string_equal(before, after);
+    assert_int_equal(scalar(&h, "SELECT COUNT(*) FROM person"), 0);
+    hist_close(&h);
+    (void)state;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_replay_equals_original, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_repairs_projections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_replay_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_after_import, setup, teardown),
+        cmocka_unit_test(test_replay_empty),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
