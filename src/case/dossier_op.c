@@ -416,8 +416,12 @@ static int dossier_op(struct case_ctx *c, const char *dossier, enum catalog_op o
         *e = conflict;
         return err_detail(e, "dossier %s (%s), état « %s »", r.id, r.dispositif, r.state);
     }
-    if (case_authorize(c, "dossier.ecrire", r.site_grid, r.site_code, r.data_class, "dossier", r.id,
-                       r.person, role_transition(t), "ecriture", e) != 0)
+    /* an elected member chairing a commission decides the dossiers on its
+       agenda without any other right on dossiers */
+    if (case_authorize(c,
+                       op == OP_DECIDER && r.session ? "commission.presider" : "dossier.ecrire",
+                       r.site_grid, r.site_code, r.data_class, "dossier", r.id, r.person,
+                       role_transition(t), "ecriture", e) != 0)
         return -1;
 
     date = in->date;

@@ -688,9 +688,9 @@ int case_authorize(struct case_ctx *c, const char *capability, const char *site_
             /* the caller will roll back: keep the refusal for case_log_refusal */
             c->refused = true;
             c->refusal = target;
-            c->refusal.site_grid = arena_strdup(c->arena, site_grid);
-            c->refusal.site_code = arena_strdup(c->arena, site_code);
-            c->refusal.object_type = arena_strdup(c->arena, object_type);
+            c->refusal.site_grid = site_grid ? arena_strdup(c->arena, site_grid) : NULL;
+            c->refusal.site_code = site_code ? arena_strdup(c->arena, site_code) : NULL;
+            c->refusal.object_type = arena_strdup(c->arena, object_type ? object_type : "");
             c->refusal.object_id = arena_strdup(c->arena, object_id ? object_id : "");
             c->refusal.person_id = person ? arena_strdup(c->arena, person) : NULL;
         } else {

@@ -258,7 +258,7 @@ int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct
                 n > 1 ? "s" : "", undecided);
         return err_hint(e,
                         "enregistrez leurs décisions (accord, refus, ajournement ou sans suite) "
-                        "avec « proxima commission decide %s », puis closez la séance",
+                        "avec « proxima commission decide %s », puis clôturez la séance",
                         id);
     }
     q = store_prepare(c->store,
@@ -728,7 +728,7 @@ int case_session_minutes(struct case_ctx *c, const char *id, struct strbuf *out,
         if (r.minutes[strlen(r.minutes) - 1] != '\n')
             strbuf_addch(out, '\n');
     }
-    strbuf_addf(out, "\nLe président de séance, %s\n", r.chair);
+    strbuf_addf(out, "\nLa présidence de séance : %s\n", r.chair);
     if (strbuf_failed(out))
         return err_set(e, ERR_TOO_LARGE, "procès-verbal trop long pour le tampon de sortie");
     return 0;

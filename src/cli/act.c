@@ -49,8 +49,9 @@ static int act_record(struct cli_ctx *c, int argc, char **argv)
     if (!d)
         return cli_case_close(&k, -1);
     if (d->nature != NATURE_ACTE) {
-        err_set(&c->err, ERR_INVALID, "le dispositif %s (%s) n'est pas un acte mais un %s", d->code,
-                d->label, catalog_nature_label(d->nature));
+        err_set(&c->err, ERR_INVALID,
+                "le dispositif %s (%s) est de nature « %s » : il s'ouvre en dossier, pas en acte",
+                d->code, d->label, catalog_nature_label(d->nature));
         err_hint(&c->err, "ouvrez un dossier : « proxima dossier open %s BENEFICIAIRE »", d->code);
         return cli_case_close(&k, -1);
     }

@@ -24,6 +24,7 @@
 #include "core/arena.h"
 #include "core/date.h"
 #include "core/err.h"
+#include "core/strbuf.h"
 #include "catalog/catalog.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -44,6 +45,7 @@ enum indic_source {
     SRC_ACTES,     /* "actes": act rows */
     SRC_FAIT_SITE, /* "fait_site": a dated fact of an area of the referential */
     SRC_RAPPORT,   /* "rapport": numerator / denominator of two other indicators */
+    SRC_SOMME,     /* "somme": sum of other indicators of the same unit (one term: an alias) */
 };
 
 /* Which date puts a row in a period. */
@@ -105,6 +107,11 @@ struct indic_def {
     const char *site_grid;         /* SRC_FAIT_SITE: grid of the fact ("mds") */
     enum indic_place place;
     const char *numerator, *denominator; /* SRC_RAPPORT */
+    /* added with the implementation (dict.c) */
+    const char **terms;      /* SRC_SOMME: the indicators summed, in order */
+    size_t nterms;
+    const char *file;        /* dictionary file it comes from: "insertion.json" */
+    bool condition_dated;    /* the condition reads date, debut_periode or fin_periode */
 };
 
 struct indic_dict {
@@ -141,6 +148,10 @@ struct indic_result {
     const char **area_codes; /* sorted */
     const char **area_names;
     int64_t *values;         /* ndefs * (nareas + 1) * INDIC_MONTHS */
+    /* added with the implementation: what each def index is (dictionary
+       order for indic_compute, the order frozen at closing for indic_frozen) */
+    const char **codes;
+    const int *versions;
 };
 
 static inline int64_t indic_value(const struct indic_result *r, size_t def, size_t area,
@@ -153,6 +164,64 @@ static inline int64_t indic_value(const struct indic_result *r, size_t def, size
 int indic_compute(struct store *s, const struct indic_dict *d, const struct catalog *cat,
                   int year, const char *grid, struct arena *a, struct indic_result *out,
                   struct err *e);
+
+/*
+ * ---- added with the implementation (dict.c, engine.c, close.c) ----------
+ *
+ * A value is INDIC_UNDEFINED when it does not exist: a ratio whose
+ * denominator is 0 (or whose terms are undefined), a sum with an undefined
+ * term, a site fact with no value recorded on or before the period's end.
+ * Renderers print it "n.d.".
+ *
+ * Ratios are in hundredths of a percent, rounded half away from zero:
+ * round(10000 * numerator / denominator). stock_moyen is the sum over the
+ * rows of their days running in the period divided by the period's days,
+ * rounded half away from zero.
+ */
+#define INDIC_UNDEFINED INT64_MIN
+
+/* Grids indic_compute knows, NULL-terminated: mds, territoire, mdadt, epci, commune, departement. */
+extern const char *const indic_grids[];
+bool indic_grid_known(const char *grid);
+
+/*
+ * Names a condition may use besides the dispositifs' facts and
+ * personne.date_naissance / personne.sexe (catalog.h): the counted date of
+ * the row (decision, payment, act date; the opening or start date; for a
+ * right or measure running in the period, its last running day in the
+ * period), and the period's first and last days.
+ */
+#define INDIC_ENV_DATE "date"
+#define INDIC_ENV_DEBUT "debut_periode"
+#define INDIC_ENV_FIN "fin_periode"
+
+/* Codes as written in the dictionary ("decisions", "droit_ouvert"...). */
+const char *indic_unit_code(enum indic_unit u);
+const char *indic_source_code(enum indic_source s);
+const char *indic_date_code(enum indic_date d);
+const char *indic_measure_code(enum indic_measure m);
+const char *indic_place_code(enum indic_place p);
+
+/*
+ * The calculation of def in French words, for `proxima indicateurs show`
+ * and the methodology annex: source, dispositifs (with their labels),
+ * decisions, fact filters, condition, measure, date, place; a ratio or sum
+ * names its terms.
+ */
+void indic_describe(const struct indic_def *def, const struct catalog *cat, struct strbuf *out);
+
+/*
+ * French display of a value of unit (scale for UNIT_DECIMAL): "48 137",
+ * "1 234 567 €" (euros, rounded), "63,45 %", "29 jours", "162,68", "n.d."
+ * for INDIC_UNDEFINED.
+ */
+void indic_value_format(struct strbuf *sb, enum indic_unit unit, int scale, int64_t v);
+
+/* Index of code in r (r->codes), or SIZE_MAX. */
+size_t indic_result_index(const struct indic_result *r, const char *code);
+
+/* Index of area code in r (r->area_codes), or SIZE_MAX; INDIC_DEPARTEMENT gives r->nareas. */
+size_t indic_result_area(const struct indic_result *r, const char *area);
 
 /*
  * Freeze year: compute every grid and store the values with each
