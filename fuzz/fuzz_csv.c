@@ -7,23 +7,11 @@
  * of neutralised cells in CSV_EXCEL). Any difference aborts.
  */
 #include "core/compat.h"
+
+#define FUZZ_NAME "fuzz_csv"
+#include "fuzz_common.h"
+
 #include "core/csv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
-
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_csv: check failed: %s (line %d)\n", #cond, __LINE__);            \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* Records as "count, then (length, bytes) per field", to compare after a round trip. */
 static void save_record(struct strbuf *sb, const struct csv_reader *r)

@@ -122,7 +122,8 @@ static void setup(void)
     if (catalog_load(&g.cat, PROXIMA_DATADIR "/catalogue", &e) != 0)
         die("catalogue", &e);
     t = store_open(g.template_path, &e);
-    if (!t || store_migrate(t, NULL, &e) != 0 || ref_load(t, PROXIMA_DATADIR, "fuzz", NULL, &e) != 0)
+    if (!t || store_migrate(t, NULL, &e) != 0 ||
+        ref_load(t, PROXIMA_DATADIR, "fuzz", NULL, &e) != 0)
         die("template", &e);
     store_close(t); /* checkpoints the WAL into the file */
     arena_init(&g.a, 0);

@@ -7,23 +7,11 @@
  * the same bytes. The typed getters run on every object met.
  */
 #include "core/compat.h"
+
+#define FUZZ_NAME "fuzz_json"
+#include "fuzz_common.h"
+
 #include "core/json.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
-
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_json: check failed: %s (line %d)\n", #cond, __LINE__);           \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static size_t depth_of(json_t *v)
 {

@@ -9,25 +9,13 @@
  * evaluated again with every value absent, where it may only fail cleanly.
  */
 #include "core/compat.h"
+
+#define FUZZ_NAME "fuzz_rules"
+#include "fuzz_common.h"
+
 #include "core/date.h"
 #include "core/utf8.h"
 #include "rules/rules.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
-
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_rules: check failed: %s (line %d)\n", #cond, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static const struct var {
     const char *name;

@@ -18,7 +18,7 @@ esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
-targets=(csv json rules import)
+targets=(csv json rules import http_body)
 
 if ! command -v clang >/dev/null; then
     echo "fuzz.sh : clang est introuvable (apt-get install clang libclang-rt-dev)" >&2
@@ -50,7 +50,11 @@ for t in "${targets[@]}"; do
     corpus=$work/corpus-$t
     log=$work/$t.log
     mkdir -p "$corpus"
-    cp "$root/fuzz/corpus/$t/"* "$corpus/"
+    case $t in
+    http_body) seeds_dir=http ;; # fuzz_http_body seeds fuzz/corpus/http/
+    *) seeds_dir=$t ;;
+    esac
+    cp "$root/fuzz/corpus/$seeds_dir/"* "$corpus/"
     seeds=$(ls "$corpus" | wc -l)
     if "$build/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
         -artifact_prefix="$root/fuzz/artifacts/$t-" "$corpus" >"$log" 2>&1; then

@@ -11,6 +11,9 @@ packages=(
   libsodium-dev                     # BLAKE2b journal chain, argon2id passwords
   libjansson-dev                    # JSON
   libcmocka-dev                     # unit tests
+  libmicrohttpd-dev                 # HTTP server (proxima serve)
+  curl                              # e2e test of the HTTP API
+  libxlsxwriter-dev                 # XLSX export of the activity report
 )
 
 missing=()

@@ -8,55 +8,27 @@
 #include "core/compat.h"
 #include "access/access.h"
 
-#include <sodium.h>
 #include <time.h>
 
-static const unsigned char zero_hash[ACCESS_LOG_HASH_BYTES];
+#include "journal/chain.h"
 
-static void put_u64(crypto_generichash_state *h, uint64_t v)
-{
-    unsigned char b[8];
-
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        b[i] = (unsigned char)(v & 0xff);
-    crypto_generichash_update(h, b, sizeof(b));
-}
-
-static void put_int(crypto_generichash_state *h, int64_t v)
-{
-    put_u64(h, 8);
-    put_u64(h, (uint64_t)v);
-}
-
-static void put_text(crypto_generichash_state *h, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-
-    put_u64(h, (uint64_t)n);
-    if (n)
-        crypto_generichash_update(h, (const unsigned char *)s, n);
-}
+static_assert(ACCESS_LOG_HASH_BYTES == CHAIN_HASH_BYTES, "the access log is a chain.h chain");
 
 void access_log_hash(const unsigned char prev[ACCESS_LOG_HASH_BYTES],
                      const struct access_log_row *r, unsigned char out[ACCESS_LOG_HASH_BYTES])
 {
-    crypto_generichash_state h;
+    struct chain_hasher h;
 
-    if (sodium_init() < 0) {
-        fprintf(stderr, "proxima: libsodium initialisation failed\n");
-        abort();
-    }
-    crypto_generichash_init(&h, NULL, 0, ACCESS_LOG_HASH_BYTES);
-    crypto_generichash_update(&h, prev, ACCESS_LOG_HASH_BYTES);
-    put_int(&h, r->seq);
-    put_int(&h, r->at);
-    put_text(&h, r->login);
-    put_text(&h, r->action);
-    put_text(&h, r->object_type);
-    put_text(&h, r->object_id);
-    put_text(&h, r->person_id);
-    put_text(&h, r->grant_used);
-    crypto_generichash_final(&h, out, ACCESS_LOG_HASH_BYTES);
+    chain_hasher_init(&h, prev);
+    chain_hasher_int(&h, r->seq);
+    chain_hasher_int(&h, r->at);
+    chain_hasher_text(&h, r->login);
+    chain_hasher_text(&h, r->action);
+    chain_hasher_text(&h, r->object_type);
+    chain_hasher_text(&h, r->object_id);
+    chain_hasher_text(&h, r->person_id);
+    chain_hasher_text(&h, r->grant_used);
+    chain_hasher_final(&h, out);
 }
 
 /* Columns 0..7: seq, at, login, action, object_type, object_id, person_id, grant_used. */
@@ -76,30 +48,15 @@ static void row_from(struct store_stmt *st, int first, struct access_log_row *r)
 static int read_head(struct store *s, int64_t *seq, unsigned char hash[ACCESS_LOG_HASH_BYTES],
                      struct err *e)
 {
-    struct store_stmt *st;
-    const void *h;
     size_t n;
-    int rc;
+    int rc =
+        chain_head_read(s, "SELECT seq, hash FROM access_log_head WHERE id = 1", seq, hash, &n, e);
 
-    *seq = 0;
-    memcpy(hash, zero_hash, ACCESS_LOG_HASH_BYTES);
-    st = store_prepare(s, "SELECT seq, hash FROM access_log_head WHERE id = 1", e);
-    if (!st)
-        return -1;
-    rc = store_step(st, e);
-    if (rc == STORE_ROW) {
-        *seq = store_column_int64(st, 0);
-        h = store_column_blob(st, 1, &n);
-        if (n != ACCESS_LOG_HASH_BYTES || *seq < 1) {
-            store_finalize(st);
-            err_set(e, ERR_TAMPERED, "tête du journal des accès illisible : ajout refusé");
-            err_detail(e, "ligne n° %lld, empreinte de %zu octets", (long long)*seq, n);
-            return err_hint(e, "lancez « proxima user access-log --verify »");
-        }
-        memcpy(hash, h, ACCESS_LOG_HASH_BYTES);
-    }
-    store_finalize(st);
-    return rc < 0 ? -1 : 0;
+    if (rc <= 0)
+        return rc;
+    err_set(e, ERR_TAMPERED, "tête du journal des accès illisible : ajout refusé");
+    err_detail(e, "ligne n° %lld, empreinte de %zu octets", (long long)*seq, n);
+    return err_hint(e, "lancez « proxima user access-log --verify »");
 }
 
 static bool valid_action(const char *action)
@@ -136,15 +93,11 @@ static int append_in_tx(struct store *s, struct access_log_row *r, struct err *e
     store_bind_blob(st, 9, hash, sizeof(hash));
     if (store_step_done(st, e) != 0)
         return -1;
-    st = store_prepare(s,
-                       "INSERT INTO access_log_head (id, seq, hash) VALUES (1, ?, ?) "
-                       "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                       e);
-    if (!st)
-        return -1;
-    store_bind_int64(st, 1, r->seq);
-    store_bind_blob(st, 2, hash, sizeof(hash));
-    return store_step_done(st, e);
+    return chain_head_write(s,
+                            "INSERT INTO access_log_head (id, seq, hash) VALUES (1, ?, ?) "
+                            "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = "
+                            "excluded.hash",
+                            r->seq, hash, e);
 }
 
 int access_log_append(struct store *s, const char *login, const char *action,
@@ -230,70 +183,69 @@ int access_log_for_person(struct store *s, struct arena *a, const char *person_i
     return 0;
 }
 
-/* "journal des accès altéré à la ligne n° 42", with what was seen as detail. */
-static int tampered(int64_t *first_bad, int64_t seq, struct err *e, const char *fmt, ...)
-    PRINTF_LIKE(4, 5);
-
-static int tampered(int64_t *first_bad, int64_t seq, struct err *e, const char *fmt, ...)
+/* A broken chain in the access log's words: "... altéré à la ligne n° 42", what was seen. */
+static int tampered(enum chain_fault f, int64_t first_bad, int64_t a, int64_t b, struct err *e)
 {
-    va_list ap;
-
-    *first_bad = seq;
-    err_set(e, ERR_TAMPERED, "journal des accès altéré à la ligne n° %lld", (long long)seq);
-    if (e) {
-        va_start(ap, fmt);
-        vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
-        va_end(ap);
+    err_set(e, ERR_TAMPERED, "journal des accès altéré à la ligne n° %lld", (long long)first_bad);
+    switch (f) {
+    case CHAIN_FAULT_GAP:
+        err_detail(e,
+                   "la ligne n° %lld manque : après la n° %lld vient la n° %lld "
+                   "(ligne supprimée)",
+                   (long long)a, (long long)(a - 1), (long long)b);
+        break;
+    case CHAIN_FAULT_ORDER:
+        err_detail(e, "numéro de ligne inattendu : %lld à la place du %lld", (long long)b,
+                   (long long)a);
+        break;
+    case CHAIN_FAULT_HASH_SIZE:
+        err_detail(e, "l'empreinte enregistrée fait %zu octets au lieu de %d", (size_t)b,
+                   ACCESS_LOG_HASH_BYTES);
+        break;
+    case CHAIN_FAULT_HASH:
+        err_detail(e, "l'empreinte enregistrée ne correspond pas au contenu de la ligne "
+                      "(contenu modifié, ou lignes échangées ou déplacées)");
+        break;
+    case CHAIN_FAULT_HEAD_GONE:
+        err_detail(e, "la tête du journal des accès a disparu alors qu'il compte %lld lignes",
+                   (long long)a);
+        break;
+    case CHAIN_FAULT_HEAD_AHEAD:
+        err_detail(e,
+                   "la tête annonce %lld lignes mais la dernière présente est la n° %lld : "
+                   "des lignes ont été supprimées en fin de journal",
+                   (long long)a, (long long)b);
+        break;
+    case CHAIN_FAULT_HEAD_BEHIND:
+        err_detail(e,
+                   "la tête s'arrête à la ligne n° %lld mais le journal va jusqu'à la "
+                   "n° %lld : des lignes ont été ajoutées hors de proxima",
+                   (long long)a, (long long)b);
+        break;
+    case CHAIN_FAULT_HEAD_HASH:
+        err_detail(e, "l'empreinte de la tête ne correspond pas à celle de la dernière ligne : "
+                      "la tête a été modifiée");
+        break;
     }
     return err_hint(e, "n'écrivez plus dans cette base ; restaurez la dernière sauvegarde "
                        "intègre et signalez l'incident au délégué à la protection des données");
 }
 
-/* Compare the head with the last row found (seq last, hash last_hash). */
-static int check_head(int64_t *first_bad, bool have_head, int64_t head_seq, const void *head_hash,
-                      size_t head_n, int64_t last, const unsigned char *last_hash, struct err *e)
-{
-    if (!have_head) {
-        if (last == 0)
-            return 0;
-        return tampered(first_bad, 1, e,
-                        "la tête du journal des accès a disparu alors qu'il compte %lld lignes",
-                        (long long)last);
-    }
-    if (head_seq > last)
-        return tampered(first_bad, last + 1, e,
-                        "la tête annonce %lld lignes mais la dernière présente est la n° %lld : "
-                        "des lignes ont été supprimées en fin de journal",
-                        (long long)head_seq, (long long)last);
-    if (head_seq < last)
-        return tampered(first_bad, head_seq + 1, e,
-                        "la tête s'arrête à la ligne n° %lld mais le journal va jusqu'à la "
-                        "n° %lld : des lignes ont été ajoutées hors de proxima",
-                        (long long)head_seq, (long long)last);
-    if (head_n != ACCESS_LOG_HASH_BYTES || memcmp(head_hash, last_hash, ACCESS_LOG_HASH_BYTES))
-        return tampered(first_bad, last, e,
-                        "l'empreinte de la tête ne correspond pas à celle de la dernière ligne : "
-                        "la tête a été modifiée");
-    return 0;
-}
-
 int access_log_verify(struct store *s, int64_t *count, int64_t *first_bad, struct err *e)
 {
-    unsigned char prev[ACCESS_LOG_HASH_BYTES], computed[ACCESS_LOG_HASH_BYTES];
-    unsigned char head_hash[ACCESS_LOG_HASH_BYTES];
-    int64_t expected = 1, head_seq = 0, dummy_count, dummy_bad;
+    unsigned char computed[ACCESS_LOG_HASH_BYTES], head_hash[ACCESS_LOG_HASH_BYTES];
+    int64_t head_seq = 0;
     size_t head_n = 0;
     bool have_head = false, first = true;
+    struct chain_verify v;
     struct store_stmt *st;
     int rc, out = -1;
 
-    if (!count)
-        count = &dummy_count;
-    if (!first_bad)
-        first_bad = &dummy_bad;
-    *count = 0;
-    *first_bad = 0;
-    memcpy(prev, zero_hash, sizeof(prev));
+    chain_verify_init(&v, tampered);
+    if (count)
+        *count = 0;
+    if (first_bad)
+        *first_bad = 0;
     /*
      * The head and the rows in one statement, so one snapshot; an empty log
      * still gives one row (the rows' columns NULL) carrying the head.
@@ -327,38 +279,18 @@ int access_log_verify(struct store *s, int64_t *count, int64_t *first_bad, struc
             continue; /* the log is empty */
         row_from(st, 2, &r);
         stored = store_column_blob(st, 10, &n);
-        if (r.seq > expected) {
-            tampered(first_bad, expected, e,
-                     "la ligne n° %lld manque : après la n° %lld vient la n° %lld "
-                     "(ligne supprimée)",
-                     (long long)expected, (long long)(expected - 1), (long long)r.seq);
+        access_log_hash(v.prev, &r, computed);
+        if (chain_verify_row(&v, r.seq, computed, stored, n, e) != 0)
             goto out;
-        }
-        if (r.seq < expected) {
-            tampered(first_bad, expected, e, "numéro de ligne inattendu : %lld à la place du %lld",
-                     (long long)r.seq, (long long)expected);
-            goto out;
-        }
-        if (n != ACCESS_LOG_HASH_BYTES) {
-            tampered(first_bad, r.seq, e, "l'empreinte enregistrée fait %zu octets au lieu de %d",
-                     n, ACCESS_LOG_HASH_BYTES);
-            goto out;
-        }
-        access_log_hash(prev, &r, computed);
-        if (memcmp(computed, stored, ACCESS_LOG_HASH_BYTES) != 0) {
-            tampered(first_bad, r.seq, e,
-                     "l'empreinte enregistrée ne correspond pas au contenu de la ligne "
-                     "(contenu modifié, ou lignes échangées ou déplacées)");
-            goto out;
-        }
-        memcpy(prev, computed, sizeof(prev));
-        (*count)++;
-        expected++;
     }
     if (rc < 0)
         goto out;
-    out = check_head(first_bad, have_head, head_seq, head_hash, head_n, expected - 1, prev, e);
+    out = chain_verify_head(&v, have_head, head_seq, head_hash, head_n, e);
 out:
     store_finalize(st);
+    if (count)
+        *count = v.count;
+    if (first_bad)
+        *first_bad = v.first_bad;
     return out;
 }

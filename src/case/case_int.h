@@ -61,6 +61,28 @@ int case_get_money(struct case_ctx *c, json_t *p, const char *field, bool requir
 int case_check_facts(struct case_ctx *c, const struct catalog_dispositif *d, json_t *facts,
                      bool require_all, struct err *e);
 
+/* ---- store helpers (util.c) ---- */
+
+/*
+ * Operations run inside the caller's transaction (the CLI's cli_case_run,
+ * a batch of a session, an import). Called outside one, they open their
+ * own: case_tx_begin says so in *own, and case_tx_end commits it when rc is
+ * 0, or rolls it back and writes the refusal the operation met, if any
+ * (case_log_refusal; a refusal that cannot be written is reported on stderr).
+ * Returns rc, or -1 if the commit failed.
+ */
+int case_tx_begin(struct case_ctx *c, bool *own, struct err *e);
+int case_tx_end(struct case_ctx *c, bool own, int rc, struct err *e);
+
+/*
+ * The first column of the first row sql answers, as text in c->arena; NULL
+ * when there is no row, or on a store error (e->code then set). Parameter 1
+ * is bound to a (SQL NULL when a is NULL), parameters 2 and 3 to b and c3
+ * when they are not NULL.
+ */
+const char *case_query_text(struct case_ctx *c, const char *sql, const char *a, const char *b,
+                            const char *c3, struct err *e);
+
 /* ---- identifiers ---- */
 
 /*

@@ -66,28 +66,6 @@ int case_person_exists(struct case_ctx *c, const char *field, const char *id, st
     return 0;
 }
 
-int case_tx_begin(struct case_ctx *c, bool *own, struct err *e)
-{
-    *own = !c->store->in_tx;
-    return *own ? store_begin(c->store, e) : 0;
-}
-
-int case_tx_end(struct case_ctx *c, bool own, int rc, struct err *e)
-{
-    struct err logerr;
-
-    if (!own)
-        return rc;
-    if (rc == 0 && store_commit(c->store, e) == 0)
-        return 0;
-    store_rollback(c->store);
-    err_clear(&logerr);
-    /* the refusal's log row went with the rollback: write it on its own */
-    if (case_log_refusal(c, &logerr) != 0)
-        fprintf(stderr, "warning: access refusal not logged: %s\n", logerr.message);
-    return -1;
-}
-
 int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, struct err *e)
 {
     struct store_stmt *q = store_prepare(

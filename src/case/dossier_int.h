@@ -81,16 +81,6 @@ const char *dossier_json_text(struct case_ctx *c, json_t *v);
 /* The dossier's facts as a JSON object (new reference), NULL with e set. */
 json_t *dossier_row_facts(const struct dossier_row *r, struct err *e);
 
-/*
- * Operations run inside the caller's transaction (the CLI's cli_case_run,
- * a batch of a session, an import). Called outside one, they open their
- * own: case_tx_begin says so in *own, and case_tx_end commits it when rc is
- * 0, or rolls it back and writes the refusal the operation met, if any
- * (case_log_refusal). Returns rc, or -1 if the commit failed.
- */
-int case_tx_begin(struct case_ctx *c, bool *own, struct err *e);
-int case_tx_end(struct case_ctx *c, bool own, int rc, struct err *e);
-
 /* Does person exist? ERR_NOT_FOUND naming the field and id otherwise. */
 int case_person_exists(struct case_ctx *c, const char *field, const char *id, struct err *e);
 

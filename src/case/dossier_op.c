@@ -41,43 +41,21 @@ static const char *commune_area(struct case_ctx *c, const char *grid, const char
 static const char *person_commune(struct case_ctx *c, const char *person, const char *day,
                                   struct err *e)
 {
-    struct store_stmt *q = store_prepare(c->store,
-                                         "SELECT commune FROM person_address WHERE person = ? AND "
-                                         "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-                                         e);
-    const char *commune = NULL;
-
-    if (!q)
-        return NULL;
-    store_bind_text(q, 1, person);
-    store_bind_text(q, 2, day);
-    store_bind_text(q, 3, day);
-    if (store_step(q, e) == STORE_ROW)
-        commune = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return commune;
+    return case_query_text(c,
+                           "SELECT commune FROM person_address WHERE person = ? AND "
+                           "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
+                           person, day, day, e);
 }
 
 /* The demandeur of a household on day, NULL if none. */
 static const char *household_applicant(struct case_ctx *c, const char *household, const char *day,
                                        struct err *e)
 {
-    struct store_stmt *q = store_prepare(
-        c->store,
+    return case_query_text(
+        c,
         "SELECT person FROM household_member WHERE household = ? AND role = 'demandeur' "
         "AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC",
-        e);
-    const char *person = NULL;
-
-    if (!q)
-        return NULL;
-    store_bind_text(q, 1, household);
-    store_bind_text(q, 2, day);
-    store_bind_text(q, 3, day);
-    if (store_step(q, e) == STORE_ROW)
-        person = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return person;
+        household, day, day, e);
 }
 
 /* The commune a site rule follows: the beneficiary's (or its person's) on day. */

@@ -23,7 +23,7 @@
 #include "case/case.h"
 #include "store/store.h"
 
-#define CASE_EXCHANGE_FORMAT "proxima-journal"
+#define CASE_EXCHANGE_FORMAT  "proxima-journal"
 #define CASE_EXCHANGE_VERSION 1
 /* The Département whose journal this program keeps (case_site_parse knows only it). */
 #define CASE_EXCHANGE_DEPARTEMENT "62"
@@ -60,8 +60,8 @@ struct case_export_stats {
  * A reversed range (from after to) is ERR_USAGE; an empty one is a valid
  * file with "evenements": 0. stats may be NULL.
  */
-int case_export(struct store *s, const struct case_export_options *o, FILE *out,
-                    struct strbuf *sb, struct case_export_stats *stats, struct err *e);
+int case_export(struct store *s, const struct case_export_options *o, FILE *out, struct strbuf *sb,
+                struct case_export_stats *stats, struct err *e);
 
 /* Event types in the order docs/FORMAT.md lists them (NULL-terminated). */
 extern const char *const case_exchange_types[];
@@ -92,8 +92,7 @@ struct case_import_stats {
  * on success the import is committed (durable on return). stats may be NULL.
  */
 int case_import(struct case_ctx *c, const char *data, size_t len, const char *name,
-                    size_t max_errors, FILE *errs, struct case_import_stats *stats,
-                    struct err *e);
+                size_t max_errors, FILE *errs, struct case_import_stats *stats, struct err *e);
 
 /*
  * Parse an instant written "2022-03-07T10:15:00+01:00" (or "...Z"): seconds

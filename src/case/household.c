@@ -42,26 +42,6 @@ static int household_day(struct case_ctx *c, const char *household, date_t *day,
     return 0;
 }
 
-/* The first column of the first row the query bound with a (b, c3) answers, NULL if none. */
-static const char *first_text(struct case_ctx *c, const char *sql, const char *a, const char *b,
-                              const char *c3, struct err *e)
-{
-    struct store_stmt *q = store_prepare(c->store, sql, e);
-    const char *out = NULL;
-
-    if (!q)
-        return NULL;
-    store_bind_text(q, 1, a);
-    if (b)
-        store_bind_text(q, 2, b);
-    if (c3)
-        store_bind_text(q, 3, c3);
-    if (store_step(q, e) == STORE_ROW)
-        out = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return out;
-}
-
 /* ---- household.created ------------------------------------------------- */
 
 int case_apply_household_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
@@ -76,7 +56,7 @@ int case_apply_household_created(struct case_ctx *c, json_t *p, int64_t seq, str
         case_get_date(c, p, "date", true, &iso, &day, e) != 0 ||
         person_text_check("libelle", label, PERSON_LABEL_MAX, true, e) != 0)
         return -1;
-    if (first_text(c, "SELECT id FROM household WHERE id = ?", id, NULL, NULL, e)) {
+    if (case_query_text(c, "SELECT id FROM household WHERE id = ?", id, NULL, NULL, e)) {
         err_set(e, ERR_CONFLICT, "le foyer %s existe déjà", id);
         return err_hint(e, "laissez proxima attribuer l'identifiant");
     }
@@ -169,10 +149,10 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
     if (overlapping_stay(c, household, person, iso, e) != 0)
         return -1;
     if (!strcmp(role, "demandeur")) {
-        other = first_text(c,
-                           "SELECT person FROM household_member WHERE household = ? "
-                           "AND role = 'demandeur' AND (valid_to IS NULL OR valid_to >= ?)",
-                           household, iso, NULL, e);
+        other = case_query_text(c,
+                                "SELECT person FROM household_member WHERE household = ? "
+                                "AND role = 'demandeur' AND (valid_to IS NULL OR valid_to >= ?)",
+                                household, iso, NULL, e);
         if (other) {
             err_set(e, ERR_CONFLICT, "le foyer %s a déjà un demandeur : %s", household, other);
             return err_hint(e,
@@ -211,10 +191,10 @@ int case_apply_household_member_left(struct case_ctx *c, json_t *p, int64_t seq,
         case_get_date(c, p, "date", true, &iso, &day, e) != 0 ||
         household_day(c, household, &created, e) != 0)
         return -1;
-    from = first_text(c,
-                      "SELECT valid_from FROM household_member WHERE household = ? "
-                      "AND person = ? AND valid_to IS NULL",
-                      household, person, NULL, e);
+    from = case_query_text(c,
+                           "SELECT valid_from FROM household_member WHERE household = ? "
+                           "AND person = ? AND valid_to IS NULL",
+                           household, person, NULL, e);
     if (!from) {
         if (e->code != ERR_OK)
             return -1;
@@ -262,19 +242,19 @@ int case_apply_organisation_created(struct case_ctx *c, json_t *p, int64_t seq, 
     if ((siret && person_siret_check(siret, e) != 0) || (rna && person_rna_check(rna, e) != 0) ||
         (commune && person_commune_check(c, "commune", commune, day, e) != 0))
         return -1;
-    if (first_text(c, "SELECT id FROM organisation WHERE id = ?", id, NULL, NULL, e)) {
+    if (case_query_text(c, "SELECT id FROM organisation WHERE id = ?", id, NULL, NULL, e)) {
         err_set(e, ERR_CONFLICT, "l'organisation %s existe déjà", id);
         return err_hint(e, "laissez proxima attribuer l'identifiant");
     }
     if (e->code == ERR_OK && siret &&
-        (other = first_text(c, "SELECT id FROM organisation WHERE siret = ?", siret, NULL, NULL,
-                            e)) != NULL) {
+        (other = case_query_text(c, "SELECT id FROM organisation WHERE siret = ?", siret, NULL,
+                                 NULL, e)) != NULL) {
         err_set(e, ERR_CONFLICT, "SIRET %s déjà enregistré pour l'organisation %s", siret, other);
         return err_hint(e, "utilisez l'organisation %s", other);
     }
     if (e->code == ERR_OK && rna &&
-        (other = first_text(c, "SELECT id FROM organisation WHERE rna = ?", rna, NULL, NULL, e)) !=
-            NULL) {
+        (other = case_query_text(c, "SELECT id FROM organisation WHERE rna = ?", rna, NULL, NULL,
+                                 e)) != NULL) {
         err_set(e, ERR_CONFLICT, "numéro RNA %s déjà enregistré pour l'organisation %s", rna,
                 other);
         return err_hint(e, "utilisez l'organisation %s", other);
@@ -318,7 +298,7 @@ int case_household_create(struct case_ctx *c, const char *id_or_null, const char
     int rc = -1;
 
     *id = NULL;
-    if (person_tx_begin(c, &own, e) != 0)
+    if (case_tx_begin(c, &own, e) != 0)
         return -1;
     hid = id_or_null ? id_or_null : case_id_next(c, 'F', e);
     if (!hid || person_authorize_any(c, "personne.ecrire", "foyer", hid, NULL, e) != 0)
@@ -333,7 +313,7 @@ int case_household_create(struct case_ctx *c, const char *id_or_null, const char
     rc = 0;
 out:
     json_decref(p);
-    return person_tx_end(c, own, rc, e);
+    return case_tx_end(c, own, rc, e);
 }
 
 /*
@@ -350,10 +330,10 @@ static const char *membership_mds(struct case_ctx *c, const char *household, con
     mds = case_person_mds(c, person, today, e);
     if (mds || e->code != ERR_OK)
         return mds;
-    head = first_text(c,
-                      "SELECT person FROM household_member WHERE household = ? "
-                      "AND role = 'demandeur' AND valid_to IS NULL",
-                      household, NULL, NULL, e);
+    head = case_query_text(c,
+                           "SELECT person FROM household_member WHERE household = ? "
+                           "AND role = 'demandeur' AND valid_to IS NULL",
+                           household, NULL, NULL, e);
     return head ? case_person_mds(c, head, today, e) : NULL;
 }
 
@@ -366,7 +346,7 @@ static int membership_op(struct case_ctx *c, const char *type, const char *house
     int rc = -1;
 
     if (person_require("foyer", household, e) != 0 || person_require("personne", person, e) != 0 ||
-        person_tx_begin(c, &own, e) != 0)
+        case_tx_begin(c, &own, e) != 0)
         return -1;
     mds = membership_mds(c, household, person, e);
     if (e->code != ERR_OK)
@@ -381,7 +361,7 @@ static int membership_op(struct case_ctx *c, const char *type, const char *house
     rc = case_emit(c, type, p, NULL, e);
 out:
     json_decref(p);
-    return person_tx_end(c, own, rc, e);
+    return case_tx_end(c, own, rc, e);
 }
 
 int case_household_add(struct case_ctx *c, const char *household, const char *person,
@@ -429,7 +409,7 @@ int case_organisation_create(struct case_ctx *c, const char *id_or_null, const c
         if (rna_up[0] == 'w')
             rna_up[0] = 'W';
     }
-    if (person_tx_begin(c, &own, e) != 0)
+    if (case_tx_begin(c, &own, e) != 0)
         return -1;
     oid = id_or_null ? id_or_null : case_id_next(c, 'O', e);
     if (!oid || person_authorize_any(c, "personne.ecrire", "organisation", oid, NULL, e) != 0)
@@ -447,5 +427,5 @@ int case_organisation_create(struct case_ctx *c, const char *id_or_null, const c
     rc = 0;
 out:
     json_decref(p);
-    return person_tx_end(c, own, rc, e);
+    return case_tx_end(c, own, rc, e);
 }

@@ -19,27 +19,6 @@
 
 /* ---- look-ups ---------------------------------------------------------- */
 
-/*
- * The id of the person whose columns match a (and b when given), NULL if
- * none; on a store error NULL with e->code set.
- */
-static const char *find_person(struct case_ctx *c, const char *sql, const char *a, const char *b,
-                               struct err *e)
-{
-    struct store_stmt *q = store_prepare(c->store, sql, e);
-    const char *id = NULL;
-
-    if (!q)
-        return NULL;
-    store_bind_text(q, 1, a);
-    if (b)
-        store_bind_text(q, 2, b);
-    if (store_step(q, e) == STORE_ROW)
-        id = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return id;
-}
-
 static const char sql_by_id[] = "SELECT id FROM person WHERE id = ?";
 static const char sql_by_nir[] = "SELECT id FROM person WHERE nir = ?";
 static const char sql_by_internal[] = "SELECT id FROM person WHERE internal_id = ?";
@@ -169,12 +148,12 @@ static int check_unique(struct case_ctx *c, const struct person_row *r, struct e
 {
     const char *other;
 
-    if ((other = find_person(c, sql_by_id, r->id, NULL, e)) != NULL) {
+    if ((other = case_query_text(c, sql_by_id, r->id, NULL, NULL, e)) != NULL) {
         err_set(e, ERR_CONFLICT, "la personne %s existe déjà", other);
         return err_hint(e, "laissez proxima attribuer l'identifiant");
     }
     if (e->code == ERR_OK && r->nir &&
-        (other = find_person(c, sql_by_nir, r->nir, NULL, e)) != NULL) {
+        (other = case_query_text(c, sql_by_nir, r->nir, NULL, NULL, e)) != NULL) {
         err_set(e, ERR_CONFLICT, "NIR %s déjà enregistré pour la personne %s", r->nir, other);
         return err_hint(e,
                         "il s'agit sans doute de la même personne : « proxima person show "
@@ -182,7 +161,7 @@ static int check_unique(struct case_ctx *c, const struct person_row *r, struct e
                         other);
     }
     if (e->code == ERR_OK && r->internal &&
-        (other = find_person(c, sql_by_internal, r->internal, NULL, e)) != NULL) {
+        (other = case_query_text(c, sql_by_internal, r->internal, NULL, NULL, e)) != NULL) {
         err_set(e, ERR_CONFLICT, "identifiant interne « %s » déjà attribué à la personne %s",
                 r->internal, other);
         return err_hint(e,
@@ -191,7 +170,7 @@ static int check_unique(struct case_ctx *c, const struct person_row *r, struct e
                         other);
     }
     if (e->code == ERR_OK && r->caf &&
-        (other = find_person(c, sql_by_caf, r->caf, r->caf_role, e)) != NULL) {
+        (other = case_query_text(c, sql_by_caf, r->caf, r->caf_role, NULL, e)) != NULL) {
         err_set(e, ERR_CONFLICT,
                 "numéro d'allocataire %s avec le rôle « %s » déjà enregistré pour la personne %s",
                 r->caf, r->caf_role, other);
@@ -457,7 +436,7 @@ int case_person_create(struct case_ctx *c, const struct case_person_input *in, c
         return -1;
     if (in->sex && strlen(in->sex) == 1)
         sex[0] = (char)(in->sex[0] == 'f' ? 'F' : in->sex[0] == 'm' ? 'M' : in->sex[0]);
-    if (person_tx_begin(c, &own, e) != 0)
+    if (case_tx_begin(c, &own, e) != 0)
         return -1;
     pid = in->id ? in->id : case_id_next(c, 'P', e);
     if (!pid)
@@ -492,7 +471,7 @@ int case_person_create(struct case_ctx *c, const struct case_person_input *in, c
     rc = 0;
 out:
     json_decref(p);
-    return person_tx_end(c, own, rc, e);
+    return case_tx_end(c, own, rc, e);
 }
 
 int case_person_move(struct case_ctx *c, const char *person, const char *commune,
@@ -514,7 +493,7 @@ int case_person_move(struct case_ctx *c, const char *person, const char *commune
     }
     if (person_commune_check(c, "commune", commune, day, e) != 0)
         return -1;
-    if (person_tx_begin(c, &own, e) != 0)
+    if (case_tx_begin(c, &own, e) != 0)
         return -1;
     /* the MDS competent now decides; for a person without address, the new one's */
     person_today_iso(c, today);
@@ -534,7 +513,7 @@ int case_person_move(struct case_ctx *c, const char *person, const char *commune
     rc = case_emit(c, "person.moved", p, NULL, e);
 out:
     json_decref(p);
-    return person_tx_end(c, own, rc, e);
+    return case_tx_end(c, own, rc, e);
 }
 
 /* ---- match ------------------------------------------------------------- */
@@ -546,10 +525,10 @@ out:
  */
 static const char *match_name(struct case_ctx *c, const char *key, const char *birth, struct err *e)
 {
-    return find_person(c,
-                       "SELECT id FROM person WHERE name_key = ? AND birth_date = ? "
-                       "ORDER BY seq LIMIT 1",
-                       key, birth, e);
+    return case_query_text(c,
+                           "SELECT id FROM person WHERE name_key = ? AND birth_date = ? "
+                           "ORDER BY seq LIMIT 1",
+                           key, birth, NULL, e);
 }
 
 int case_person_match(struct case_ctx *c, const struct case_person_input *in, const char **id,
@@ -568,14 +547,14 @@ int case_person_match(struct case_ctx *c, const struct case_person_input *in, co
         const char *nir = person_nir_normalize(c->arena, in->nir);
         if (person_nir_check(nir, NULL, NULL, e) != 0)
             return -1;
-        if ((found = find_person(c, sql_by_nir, nir, NULL, e)) != NULL)
+        if ((found = case_query_text(c, sql_by_nir, nir, NULL, NULL, e)) != NULL)
             *rule = "nir";
     }
     if (!found && e->code == ERR_OK && in->internal_id &&
-        (found = find_person(c, sql_by_internal, in->internal_id, NULL, e)) != NULL)
+        (found = case_query_text(c, sql_by_internal, in->internal_id, NULL, NULL, e)) != NULL)
         *rule = "identifiant interne";
     if (!found && e->code == ERR_OK && in->caf_number && in->caf_role &&
-        (found = find_person(c, sql_by_caf, in->caf_number, in->caf_role, e)) != NULL)
+        (found = case_query_text(c, sql_by_caf, in->caf_number, in->caf_role, NULL, e)) != NULL)
         *rule = "numero caf et role";
     if (!found && e->code == ERR_OK && in->last_name && in->first_name && in->birth_date) {
         const char *key = person_name_key(c->arena, in->last_name, in->first_name);
@@ -649,24 +628,13 @@ static int read_site(struct case_ctx *c, const char *person, const char *mds, co
 static const char *commune_name(struct case_ctx *c, const char *code, struct err *e)
 {
     char today[DATE_ISO_LEN];
-    struct store_stmt *q =
-        store_prepare(c->store,
-                      "SELECT name FROM ref_commune WHERE code = ? "
-                      "ORDER BY (valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)) DESC, "
-                      "valid_from DESC LIMIT 1",
-                      e);
-    const char *name = NULL;
 
-    if (!q)
-        return NULL;
     person_today_iso(c, today);
-    store_bind_text(q, 1, code);
-    store_bind_text(q, 2, today);
-    store_bind_text(q, 3, today);
-    if (store_step(q, e) == STORE_ROW)
-        name = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return name;
+    return case_query_text(c,
+                           "SELECT name FROM ref_commune WHERE code = ? "
+                           "ORDER BY (valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)) "
+                           "DESC, valid_from DESC LIMIT 1",
+                           code, today, today, e);
 }
 
 int case_person_get(struct case_ctx *c, const char *id, struct case_person *out, struct err *e)

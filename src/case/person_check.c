@@ -313,27 +313,6 @@ const char *person_trim(struct arena *a, const char *s)
 
 /* ---- store helpers ---- */
 
-int person_tx_begin(struct case_ctx *c, bool *own, struct err *e)
-{
-    *own = !c->store->in_tx;
-    return *own ? store_begin(c->store, e) : 0;
-}
-
-int person_tx_end(struct case_ctx *c, bool own, int rc, struct err *e)
-{
-    struct err logerr;
-
-    if (!own)
-        return rc;
-    if (rc == 0 && store_commit(c->store, e) == 0)
-        return 0;
-    store_rollback(c->store);
-    err_clear(&logerr);
-    if (case_log_refusal(c, &logerr) != 0)
-        fprintf(stderr, "proxima: access log: refusal not written: %s\n", logerr.message);
-    return -1;
-}
-
 const char *person_date_fr(struct arena *a, date_t day)
 {
     char fr[DATE_ISO_LEN];
@@ -350,22 +329,10 @@ void person_today_iso(const struct case_ctx *c, char out[DATE_ISO_LEN])
 const char *person_commune_mds(struct case_ctx *c, const char *commune, const char *iso_day,
                                struct err *e)
 {
-    struct store_stmt *q =
-        store_prepare(c->store,
-                      "SELECT area FROM ref_assignment WHERE grid = 'mds' AND commune = ? "
-                      "AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-                      e);
-    const char *mds = NULL;
-
-    if (!q)
-        return NULL;
-    store_bind_text(q, 1, commune);
-    store_bind_text(q, 2, iso_day);
-    store_bind_text(q, 3, iso_day);
-    if (store_step(q, e) == STORE_ROW)
-        mds = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return mds;
+    return case_query_text(c,
+                           "SELECT area FROM ref_assignment WHERE grid = 'mds' AND commune = ? "
+                           "AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
+                           commune, iso_day, iso_day, e);
 }
 
 int person_commune_check(struct case_ctx *c, const char *field, const char *commune, date_t day,

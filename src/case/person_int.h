@@ -1,8 +1,8 @@
 /*
  * person_int.h: private to the persons / households / organisations part of
  * the case layer (person.c, household.c, person_check.c). Identity checks
- * (NIR, SIRET, RNA, names, phone, e-mail), the transaction wrapper the
- * operations share, and the site look-ups their access checks need.
+ * (NIR, SIRET, RNA, names, phone, e-mail) and the site look-ups their
+ * access checks need (the transaction wrapper is case_int.h's).
  *
  * The names carry the prefix person_ so that they cannot collide with the
  * private helpers of the other files of the case layer.
@@ -84,16 +84,6 @@ int person_email_check(const char *email, struct err *e);
 const char *person_name_key(struct arena *a, const char *last, const char *first);
 
 /* ---- store helpers ---- */
-
-/*
- * Operations run inside the caller's transaction when one is open; called
- * outside one, they open their own. person_tx_begin tells which (*own);
- * person_tx_end commits an own transaction when rc is 0, else rolls it back
- * and writes the refusal met, if any, to the access log (case_log_refusal).
- * Returns rc, or -1 if the commit failed.
- */
-int person_tx_begin(struct case_ctx *c, bool *own, struct err *e);
-int person_tx_end(struct case_ctx *c, bool own, int rc, struct err *e);
 
 /* The MDS code of commune on iso_day (arena), NULL if none (e->code says if an error). */
 const char *person_commune_mds(struct case_ctx *c, const char *commune, const char *iso_day,

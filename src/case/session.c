@@ -573,28 +573,10 @@ int case_session_get(struct case_ctx *c, const char *id, struct case_session *ou
 
 /* ---- minutes ------------------------------------------------------------------ */
 
-/* One text column of one row, in the arena; NULL when no row. */
-static const char *query_text(struct case_ctx *c, const char *sql, const char *a, const char *b,
-                              struct err *e)
-{
-    struct store_stmt *q = store_prepare(c->store, sql, e);
-    const char *v = NULL;
-
-    if (!q)
-        return NULL;
-    store_bind_text(q, 1, a);
-    if (b)
-        store_bind_text(q, 2, b);
-    if (store_step(q, e) == STORE_ROW)
-        v = arena_strdup(c->arena, store_column_text(q, 0));
-    store_finalize(q);
-    return v;
-}
-
 static const char *person_name(struct case_ctx *c, const char *person, struct err *e)
 {
-    return query_text(c, "SELECT last_name || ' ' || first_name FROM person WHERE id = ?", person,
-                      NULL, e);
+    return case_query_text(c, "SELECT last_name || ' ' || first_name FROM person WHERE id = ?",
+                           person, NULL, NULL, e);
 }
 
 /* "Dupont Marie (P0000001)", "foyer Famille Dupont (F0000001), demandeur Dupont Marie"... */
@@ -609,7 +591,8 @@ static const char *beneficiary_label(struct case_ctx *c, const struct agenda_row
         return arena_printf(c->arena, "%s (%s)", name ? name : "?", b);
     }
     if (!strcmp(t, "foyer")) {
-        const char *label = query_text(c, "SELECT label FROM household WHERE id = ?", b, NULL, e);
+        const char *label =
+            case_query_text(c, "SELECT label FROM household WHERE id = ?", b, NULL, NULL, e);
         const char *who = a->person ? person_name(c, a->person, e) : NULL;
         if (who)
             return arena_printf(c->arena, "%s (%s), foyer %s (%s)", who, a->person,
@@ -617,14 +600,14 @@ static const char *beneficiary_label(struct case_ctx *c, const struct agenda_row
         return arena_printf(c->arena, "foyer %s (%s)", label ? label : "?", b);
     }
     if (!strcmp(t, "organisation")) {
-        name = query_text(c, "SELECT name FROM organisation WHERE id = ?", b, NULL, e);
+        name = case_query_text(c, "SELECT name FROM organisation WHERE id = ?", b, NULL, NULL, e);
         return arena_printf(c->arena, "%s (%s)", name ? name : "?", b);
     }
     if (!strcmp(t, "commune")) {
-        name = query_text(c,
-                          "SELECT name FROM ref_commune WHERE code = ?1 AND valid_from <= ?2 "
-                          "ORDER BY valid_from DESC LIMIT 1",
-                          b, r->date, e);
+        name = case_query_text(c,
+                               "SELECT name FROM ref_commune WHERE code = ?1 AND valid_from <= ?2 "
+                               "ORDER BY valid_from DESC LIMIT 1",
+                               b, r->date, NULL, e);
         return arena_printf(c->arena, "commune de %s (%s)", name ? name : "?", b);
     }
     return b;
@@ -657,8 +640,8 @@ int case_session_minutes(struct case_ctx *c, const char *id, struct strbuf *out,
 
     if (session_read(c, id, &r, &rows, &n, e) != 0)
         return -1;
-    site_name =
-        query_text(c, "SELECT name FROM ref_area WHERE grid = ? AND code = ?", r.grid, r.code, e);
+    site_name = case_query_text(c, "SELECT name FROM ref_area WHERE grid = ? AND code = ?", r.grid,
+                                r.code, NULL, e);
     if (e->code != ERR_OK)
         return -1;
     date_format_long_fr(r.day, longdate, sizeof(longdate));

@@ -8,6 +8,7 @@
 #include "cli/casecli.h"
 
 #include "access/access.h"
+#include "case/run.h"
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "core/money.h"
@@ -73,20 +74,7 @@ int cli_case_close(struct cli_case *k, int rc)
 int cli_case_run(struct cli_ctx *c, struct case_ctx *cc,
                  int (*fn)(struct case_ctx *cc, void *arg, struct err *e), void *arg)
 {
-    struct err logerr;
-
-    if (store_begin(cc->store, &c->err) != 0)
-        return -1;
-    if (fn(cc, arg, &c->err) == 0 && store_commit(cc->store, &c->err) == 0)
-        return 0;
-    if (c->err.code == ERR_OK)
-        err_set(&c->err, ERR_INTERNAL, "opération échouée sans message (bogue)");
-    store_rollback(cc->store);
-    /* the refusal's log row went with the rollback: write it again, on its own */
-    err_clear(&logerr);
-    if (case_log_refusal(cc, &logerr) != 0)
-        fprintf(stderr, "warning: access refusal not logged: %s\n", logerr.message);
-    return -1;
+    return case_run(cc, fn, arg, &c->err);
 }
 
 /* ---- options ---- */

@@ -1,13 +1,16 @@
 /*
  * caseprint.c: how the CLI shows persons and dossiers, in French text and
- * in JSON, written once and used by every show, search and list command.
+ * in JSON (the JSON documents themselves are the library's, case/view.c,
+ * shared with the HTTP API), used by every show, search and list command.
  * Amounts are shown in the French format in text ("1 234,56 €") and in the
  * machine form in JSON ("1234.56"), dates as JJ/MM/AAAA in text and ISO in
  * JSON.
  */
 #include "core/compat.h"
 #include "cli/casecli.h"
+#include "cli/format.h"
 
+#include "case/view.h"
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "core/money.h"
@@ -35,62 +38,11 @@ const char *cli_op_subcommand(enum catalog_op op)
     return op_subcommands[op];
 }
 
-int cli_print_json(struct cli_ctx *c, json_t *o)
-{
-    int rc;
-
-    if (!o)
-        return err_set(&c->err, ERR_INTERNAL, "échec de la production du JSON (bogue)");
-    rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (rc != 0 || fputc('\n', stdout) == EOF)
-        return err_set(&c->err, ERR_IO, "impossible d'écrire la sortie");
-    return 0;
-}
-
-/* json_string, or null for NULL. */
-static json_t *jstr(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-/* Cents as "1234.56", or null when negative (absent). */
-static json_t *jmoney(int64_t cents)
-{
-    struct strbuf sb;
-    json_t *j;
-
-    if (cents < 0)
-        return json_null();
-    strbuf_init(&sb, 64);
-    money_format_plain(&sb, cents);
-    j = json_string(sb.buf);
-    strbuf_release(&sb);
-    return j;
-}
-
 /* ---- persons ---- */
 
 json_t *cli_person_json(const struct case_person *p)
 {
-    json_t *o = json_object();
-
-    json_object_set_new(o, "id", jstr(p->id));
-    json_object_set_new(o, "nom", jstr(p->last_name));
-    json_object_set_new(o, "prenom", jstr(p->first_name));
-    json_object_set_new(o, "date_naissance", jstr(p->birth_date));
-    json_object_set_new(o, "sexe", jstr(p->sex));
-    json_object_set_new(o, "nir", jstr(p->nir));
-    json_object_set_new(o, "identifiant_interne", jstr(p->internal_id));
-    json_object_set_new(o, "numero_caf", jstr(p->caf_number));
-    json_object_set_new(o, "role_caf", jstr(p->caf_role));
-    json_object_set_new(o, "adresse", jstr(p->address));
-    json_object_set_new(o, "commune", jstr(p->commune));
-    json_object_set_new(o, "commune_nom", jstr(p->commune_name));
-    json_object_set_new(o, "telephone", jstr(p->phone));
-    json_object_set_new(o, "courriel", jstr(p->email));
-    json_object_set_new(o, "mds", jstr(p->mds));
-    return o;
+    return case_person_json(p);
 }
 
 static bool has(const char *s)
@@ -120,16 +72,6 @@ static const char *mds_label(struct cli_ctx *c, const char *code)
                 : arena_printf(&c->arena, "mds:%s", code);
 }
 
-/* Display width of UTF-8 text: one column per code point. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
 /* "  Label        : value\n", labels padded to w columns whatever their accents. */
 static void field(size_t w, const char *label, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void field(size_t w, const char *label, const char *fmt, ...)
@@ -137,21 +79,13 @@ static void field(size_t w, const char *label, const char *fmt, ...)
     va_list ap;
 
     printf("  %s", label);
-    for (size_t i = width(label); i < w; i++)
+    for (size_t i = cli_width(label); i < w; i++)
         putchar(' ');
     fputs(" : ", stdout);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
     putchar('\n');
-}
-
-/* s padded with blanks to w columns. */
-static void pad(const char *s, size_t w)
-{
-    fputs(s, stdout);
-    for (size_t i = width(s); i < w; i++)
-        putchar(' ');
 }
 
 #define PW 19 /* label column of a person */
@@ -201,10 +135,7 @@ void cli_person_line(struct cli_ctx *c, const struct case_person *p)
 
 const char *cli_state_label(const struct catalog *cat, const char *dispositif, const char *state)
 {
-    const struct catalog_dispositif *d = catalog_find(cat, dispositif);
-    const char *l = d && d->workflow && state ? catalog_state_label(d->workflow, state) : NULL;
-
-    return l ? l : (state ? state : "?");
+    return case_state_label(cat, dispositif, state);
 }
 
 static const char *outcome_label(const char *code)
@@ -256,59 +187,8 @@ static const char *fact_text(struct cli_ctx *c, const struct catalog_fact *f, js
 json_t *cli_dossier_json(struct cli_ctx *c, const struct catalog *cat, const struct case_dossier *d,
                          const enum catalog_op *ops, size_t nops)
 {
-    json_t *o = json_object(), *a;
-
     (void)c;
-    json_object_set_new(o, "id", jstr(d->id));
-    json_object_set_new(o, "dispositif", jstr(d->dispositif));
-    json_object_set_new(o, "dispositif_libelle", jstr(d->dispositif_label));
-    json_object_set_new(o, "beneficiaire_type", jstr(d->beneficiary_type));
-    json_object_set_new(o, "beneficiaire", jstr(d->beneficiary));
-    json_object_set_new(o, "personne", jstr(d->person));
-    json_object_set_new(o, "foyer", jstr(d->household));
-    json_object_set_new(o, "site", jstr(d->site));
-    json_object_set_new(o, "classe", jstr(catalog_class_code(d->data_class)));
-    json_object_set_new(o, "etat", jstr(d->state));
-    json_object_set_new(o, "etat_libelle", jstr(cli_state_label(cat, d->dispositif, d->state)));
-    json_object_set_new(o, "ouvert_le", jstr(d->opened));
-    json_object_set_new(o, "clos_le", jstr(d->closed));
-    json_object_set_new(o, "mesure_debut", jstr(d->measure_start));
-    json_object_set_new(o, "mesure_fin", jstr(d->measure_end));
-    json_object_set_new(o, "faits", d->facts ? json_deep_copy(d->facts) : json_object());
-    json_object_set_new(o, "montant_accorde", jmoney(d->granted));
-    json_object_set_new(o, "montant_verse", jmoney(d->paid));
-
-    a = json_array();
-    for (size_t i = 0; i < d->nsteps; i++) {
-        const struct case_step *s = &d->steps[i];
-        json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:o}", "operation", jstr(s->op),
-                                           "de", jstr(s->from), "vers", jstr(s->to), "date",
-                                           jstr(s->date), "agent", jstr(s->actor)));
-    }
-    json_object_set_new(o, "historique", a);
-    a = json_array();
-    for (size_t i = 0; i < d->ndecisions; i++) {
-        const struct case_decision *x = &d->decisions[i];
-        json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "decision",
-                                           jstr(x->outcome), "date", jstr(x->date), "montant",
-                                           jmoney(x->amount), "motif", jstr(x->motive), "droit_du",
-                                           jstr(x->right_from), "droit_au", jstr(x->right_to),
-                                           "seance", jstr(x->session), "agent", jstr(x->actor)));
-    }
-    json_object_set_new(o, "decisions", a);
-    a = json_array();
-    for (size_t i = 0; i < d->npayments; i++)
-        json_array_append_new(a, json_pack("{s:o, s:o, s:o}", "id", jstr(d->payments[i].id), "date",
-                                           jstr(d->payments[i].date), "montant",
-                                           jmoney(d->payments[i].amount)));
-    json_object_set_new(o, "versements", a);
-    if (ops) {
-        a = json_array();
-        for (size_t i = 0; i < nops; i++)
-            json_array_append_new(a, json_string(catalog_op_code(ops[i])));
-        json_object_set_new(o, "operations_possibles", a);
-    }
-    return o;
+    return case_dossier_json(cat, d, ops, nops);
 }
 
 static const char *beneficiary_text(struct cli_ctx *c, const struct case_dossier *d)
@@ -364,7 +244,7 @@ void cli_dossier_print(struct cli_ctx *c, const struct catalog *cat, const struc
         for (size_t i = 0; i < d->nsteps; i++) {
             const struct case_step *s = &d->steps[i];
             printf("  %s  ", cli_date_fr(c, s->date));
-            pad(op_label(s->op), 22);
+            cli_pad_right(op_label(s->op), 22);
             printf(" -> %s  (%s)\n", cli_state_label(cat, d->dispositif, s->to),
                    s->actor ? s->actor : "?");
         }
@@ -402,7 +282,7 @@ void cli_dossier_print(struct cli_ctx *c, const struct catalog *cat, const struc
             putchar('\n');
         for (size_t i = 0; i < nops; i++) {
             printf("  ");
-            pad(catalog_op_label(ops[i]), 22);
+            cli_pad_right(catalog_op_label(ops[i]), 22);
             printf(" proxima dossier %s %s\n",
                    cli_op_subcommand(ops[i]) ? cli_op_subcommand(ops[i]) : "?", d->id);
         }

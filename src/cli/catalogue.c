@@ -9,9 +9,11 @@
  */
 #include "core/compat.h"
 #include "cli/cli.h"
+#include "cli/format.h"
 
 #include <jansson.h>
 
+#include "case/view.h"
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "core/money.h"
@@ -23,22 +25,6 @@ static const char usage[] =
 static int load(struct cli_ctx *c, struct catalog *cat)
 {
     return catalog_load(cat, cli_data_path(c, "catalogue"), &c->err);
-}
-
-/* Display width of UTF-8 text: one column per code point. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-static void pad_right(const char *s, size_t w)
-{
-    fputs(s, stdout);
-    for (size_t i = width(s); i < w; i++)
-        putchar(' ');
 }
 
 static void print_json(json_t *o)
@@ -88,43 +74,6 @@ static const char *value_text(struct cli_ctx *c, enum rules_type t, const struct
     return r;
 }
 
-/* The same value for machines: integers, "1234.56", "2022-01-01", true. */
-static json_t *value_json(enum rules_type t, const struct rules_value *v)
-{
-    char iso[DATE_ISO_LEN];
-    struct strbuf sb;
-    json_t *j;
-
-    switch (t) {
-    case RULES_BOOL:
-        return json_boolean(v->u.b);
-    case RULES_INT:
-        return json_integer((json_int_t)v->u.i);
-    case RULES_MONEY:
-        strbuf_init(&sb, 64);
-        money_format_plain(&sb, v->u.i);
-        j = json_string(sb.buf);
-        strbuf_release(&sb);
-        return j;
-    case RULES_DATE:
-        date_format_iso((date_t)v->u.i, iso);
-        return json_string(iso);
-    case RULES_TEXT:
-        return json_stringn(v->u.s.p, v->u.s.n);
-    case RULES_ABSENT:
-        break;
-    }
-    return json_null();
-}
-
-static json_t *strings_json(const char **s, size_t n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_string(s[i]));
-    return arr;
-}
-
 /* ---- check ---- */
 
 static int catalogue_check(struct cli_ctx *c, int argc, char **argv)
@@ -162,14 +111,7 @@ static int list_json(const struct catalog *cat, const char *politique)
         const struct catalog_dispositif *d = &cat->dispositifs[i];
         if (politique && strcmp(d->politique, politique))
             continue;
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "code", d->code,
-                           "libelle", d->label, "pacte", d->pacte, "politique", d->politique,
-                           "nature", catalog_nature_code(d->nature), "beneficiaire",
-                           catalog_beneficiary_code(d->beneficiary), "site",
-                           catalog_site_rule_code(d->site_rule), "classe",
-                           catalog_class_code(d->data_class), "commission", d->commission,
-                           "workflow", d->workflow ? json_string(d->workflow->code) : json_null()));
+        json_array_append_new(arr, case_dispositif_summary_json(d));
     }
     print_json(arr);
     return 0;
@@ -222,7 +164,7 @@ static int catalogue_list(struct cli_ctx *c, int argc, char **argv)
         return 0;
     }
     for (size_t k = 0; k < ARRAY_SIZE(heads); k++)
-        w[k] = width(heads[k]);
+        w[k] = cli_width(heads[k]);
     for (size_t i = 0; i < cat.ndispositifs; i++) {
         const struct catalog_dispositif *d = &cat.dispositifs[i];
         const char *cols[] = {d->code,
@@ -235,12 +177,12 @@ static int catalogue_list(struct cli_ctx *c, int argc, char **argv)
         if (politique && strcmp(d->politique, politique))
             continue;
         for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
-            if (width(cols[k]) > w[k])
-                w[k] = width(cols[k]);
+            if (cli_width(cols[k]) > w[k])
+                w[k] = cli_width(cols[k]);
     }
     for (size_t k = 0; k < ARRAY_SIZE(heads); k++) {
         if (k + 1 < ARRAY_SIZE(heads))
-            pad_right(heads[k], w[k] + 2);
+            cli_pad_right(heads[k], w[k] + 2);
         else
             puts(heads[k]);
     }
@@ -257,7 +199,7 @@ static int catalogue_list(struct cli_ctx *c, int argc, char **argv)
         if (politique && strcmp(d->politique, politique))
             continue;
         for (size_t k = 0; k + 1 < ARRAY_SIZE(cols); k++)
-            pad_right(cols[k], w[k] + 2);
+            cli_pad_right(cols[k], w[k] + 2);
         puts(cols[ARRAY_SIZE(cols) - 1]);
     }
     printf("\n%zu dispositif%s\n", n, n > 1 ? "s" : "");
@@ -292,25 +234,6 @@ static const char *fact_bounds(struct cli_ctx *c, const struct catalog_fact *f)
     return r;
 }
 
-static json_t *transition_json(const struct catalog_transition *t)
-{
-    json_t *to, *roles = json_array();
-
-    if (t->op == OP_DECIDER) {
-        to = json_object();
-        for (int k = 0; k < OUTCOME__COUNT; k++)
-            if (t->to_outcome[k])
-                json_object_set_new(to, catalog_outcome_code((enum catalog_outcome)k),
-                                    json_string(t->to_outcome[k]));
-    } else {
-        to = json_string(t->to);
-    }
-    for (size_t i = 0; i < t->nroles; i++)
-        json_array_append_new(roles, json_string(t->roles[i]->code));
-    return json_pack("{s:s, s:o, s:o, s:o}", "operation", catalog_op_code(t->op), "de",
-                     strings_json(t->from, t->nfrom), "vers", to, "roles", roles);
-}
-
 static bool is_final(const struct catalog_workflow *w, const char *state)
 {
     for (size_t i = 0; i < w->nfinal; i++)
@@ -319,83 +242,10 @@ static bool is_final(const struct catalog_workflow *w, const char *state)
     return false;
 }
 
+/* The JSON document is the library's (case/view.c), shared with the HTTP API. */
 static int show_json(const struct catalog_dispositif *d, date_t day)
 {
-    char iso[DATE_ISO_LEN];
-    json_t *o, *facts = json_array(), *params = json_array(), *elig = json_array();
-
-    date_format_iso(day, iso);
-    for (size_t i = 0; i < d->nfacts; i++) {
-        const struct catalog_fact *f = &d->facts[i];
-        struct rules_value v = {.type = f->type};
-        json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "code", f->code, "libelle", f->label, "type",
-                              catalog_type_code(f->type), "obligatoire", f->required);
-        if (f->has_min) {
-            v.u.i = f->min;
-            json_object_set_new(j, "min", value_json(f->type, &v));
-        }
-        if (f->has_max) {
-            v.u.i = f->max;
-            json_object_set_new(j, "max", value_json(f->type, &v));
-        }
-        if (f->nchoices)
-            json_object_set_new(j, "choix", strings_json(f->choices, f->nchoices));
-        json_array_append_new(facts, j);
-    }
-    for (size_t i = 0; i < d->nparams; i++) {
-        const struct catalog_param *p = &d->params[i];
-        const struct catalog_param_value *now = NULL;
-        json_t *values = json_array(), *j;
-        for (size_t k = 0; k < p->nvalues; k++) {
-            char from[DATE_ISO_LEN];
-            date_format_iso(p->values[k].from, from);
-            json_array_append_new(values, json_pack("{s:s, s:o, s:s}", "depuis", from, "valeur",
-                                                    value_json(p->type, &p->values[k].value),
-                                                    "reference", p->values[k].reference));
-            if (p->values[k].from <= day)
-                now = &p->values[k];
-        }
-        j = json_pack("{s:s, s:s, s:s}", "code", p->code, "libelle", p->label, "type",
-                      catalog_type_code(p->type));
-        json_object_set(j, "en_vigueur",
-                        now ? json_array_get(values, (size_t)(now - p->values)) : json_null());
-        json_object_set_new(j, "valeurs", values);
-        json_array_append_new(params, j);
-    }
-    for (size_t i = 0; i < d->neligibility; i++)
-        json_array_append_new(elig, json_pack("{s:s, s:s}", "regle",
-                                              rules_expr_source(d->eligibility[i].expr), "message",
-                                              d->eligibility[i].message));
-    o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "code", d->code,
-                  "libelle", d->label, "fichier", d->file, "pacte", d->pacte, "politique",
-                  d->politique, "nature", catalog_nature_code(d->nature), "beneficiaire",
-                  catalog_beneficiary_code(d->beneficiary), "site",
-                  catalog_site_rule_code(d->site_rule), "classe", catalog_class_code(d->data_class),
-                  "commission", d->commission, "date_parametres", iso);
-    json_object_set_new(o, "references", strings_json(d->references, d->nreferences));
-    json_object_set_new(o, "note", d->note ? json_string(d->note) : json_null());
-    json_object_set_new(o, "faits", facts);
-    json_object_set_new(o, "parametres", params);
-    json_object_set_new(o, "eligibilite", elig);
-    json_object_set_new(o, "montant",
-                        d->amount ? json_string(rules_expr_source(d->amount)) : json_null());
-    if (d->workflow) {
-        const struct catalog_workflow *w = d->workflow;
-        json_t *states = json_array(), *trans = json_array();
-        for (size_t i = 0; i < w->nstates; i++)
-            json_array_append_new(states, json_pack("{s:s, s:s, s:b, s:b}", "code", w->states[i],
-                                                    "libelle", w->state_labels[i], "initial",
-                                                    !strcmp(w->states[i], w->initial), "final",
-                                                    is_final(w, w->states[i])));
-        for (size_t i = 0; i < w->ntransitions; i++)
-            json_array_append_new(trans, transition_json(&w->transitions[i]));
-        json_object_set_new(o, "workflow",
-                            json_pack("{s:s, s:s, s:o, s:o}", "code", w->code, "libelle", w->label,
-                                      "etats", states, "transitions", trans));
-    } else {
-        json_object_set_new(o, "workflow", json_null());
-    }
-    print_json(o);
+    print_json(case_dispositif_json(d, day));
     return 0;
 }
 
@@ -439,12 +289,12 @@ static void show_workflow(const struct catalog_workflow *w)
     }
     printf("\n  Transitions :\n");
     for (size_t i = 0; i < w->ntransitions; i++)
-        if (width(catalog_op_code(w->transitions[i].op)) > opw)
-            opw = width(catalog_op_code(w->transitions[i].op));
+        if (cli_width(catalog_op_code(w->transitions[i].op)) > opw)
+            opw = cli_width(catalog_op_code(w->transitions[i].op));
     for (size_t i = 0; i < w->ntransitions; i++) {
         const struct catalog_transition *t = &w->transitions[i];
         printf("    ");
-        pad_right(catalog_op_code(t->op), opw + 2);
+        cli_pad_right(catalog_op_code(t->op), opw + 2);
         if (t->nfrom == 0)
             printf("(nouveau dossier)");
         for (size_t k = 0; k < t->nfrom; k++)
@@ -463,7 +313,7 @@ static void show_workflow(const struct catalog_workflow *w)
             printf("%s", t->to);
         }
         printf("\n    ");
-        pad_right("", opw + 2);
+        cli_pad_right("", opw + 2);
         printf("rôles : ");
         for (size_t k = 0; k < t->nroles; k++)
             printf("%s%s", k ? ", " : "", t->roles[k]->code);
@@ -501,14 +351,14 @@ static void show_text(struct cli_ctx *c, const struct catalog_dispositif *d, dat
     if (d->nfacts == 0)
         printf("  aucun\n");
     for (size_t i = 0; i < d->nfacts; i++)
-        if (width(d->facts[i].code) > fw)
-            fw = width(d->facts[i].code);
+        if (cli_width(d->facts[i].code) > fw)
+            fw = cli_width(d->facts[i].code);
     for (size_t i = 0; i < d->nfacts; i++) {
         const struct catalog_fact *f = &d->facts[i];
         printf("  ");
-        pad_right(f->code, fw + 2);
-        pad_right(catalog_type_code(f->type), 9);
-        pad_right(f->required ? "obligatoire" : "facultatif", 13);
+        cli_pad_right(f->code, fw + 2);
+        cli_pad_right(catalog_type_code(f->type), 9);
+        cli_pad_right(f->required ? "obligatoire" : "facultatif", 13);
         printf("%s%s\n", f->label, fact_bounds(c, f));
     }
 
@@ -528,17 +378,6 @@ static void show_text(struct cli_ctx *c, const struct catalog_dispositif *d, dat
         printf("\nNote\n  %s\n", d->note);
 }
 
-static int parse_day(struct cli_ctx *c, const char *v, date_t *day)
-{
-    if (!v) {
-        *day = paris_today();
-        return 0;
-    }
-    if (strchr(v, '/'))
-        return date_parse_fr(v, strlen(v), day, &c->err);
-    return date_parse_iso(v, strlen(v), day, &c->err);
-}
-
 static int catalogue_show(struct cli_ctx *c, int argc, char **argv)
 {
     const char *code = NULL, *date_arg = NULL;
@@ -546,21 +385,11 @@ static int catalogue_show(struct cli_ctx *c, int argc, char **argv)
     struct catalog cat;
     date_t day;
 
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        if (cli_opt(c, argc, argv, &i, "--date", &v)) {
-            if (!v)
-                return -1;
-            date_arg = v;
-        } else if (!code && argv[i][0] != '-') {
-            code = argv[i];
-        } else {
-            return cli_usage(c, usage, "argument inattendu : %s", argv[i]);
-        }
-    }
+    if (cli_parse_pos_date(c, argc, argv, usage, &code, &date_arg) != 0)
+        return -1;
     if (!code)
         return cli_usage(c, usage, "code du dispositif manquant");
-    if (parse_day(c, date_arg, &day) < 0 || load(c, &cat) < 0)
+    if (cli_parse_day(c, date_arg, &day) < 0 || load(c, &cat) < 0)
         return -1;
     d = catalog_find(&cat, code);
     if (!d) {

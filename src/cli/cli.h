@@ -85,5 +85,11 @@ int cmd_commission(struct cli_ctx *c, int argc, char **argv);
 int cmd_import(struct cli_ctx *c, int argc, char **argv);
 int cmd_export(struct cli_ctx *c, int argc, char **argv);
 int cmd_replay(struct cli_ctx *c, int argc, char **argv);
+int cmd_serve(struct cli_ctx *c, int argc, char **argv); /* serve.c */
+int cmd_generate(struct cli_ctx *c, int argc, char **argv);
+int cmd_indicateurs(struct cli_ctx *c, int argc, char **argv); /* indic.c */
+int cmd_close_year(struct cli_ctx *c, int argc, char **argv);  /* indic.c */
+int cmd_check(struct cli_ctx *c, int argc, char **argv);       /* check.c */
+int cmd_report(struct cli_ctx *c, int argc, char **argv);      /* report.c */
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/compat.h"
 #include "cli/casecli.h"
 
+#include "case/view.h"
 #include "core/csv.h"
 #include "core/file.h"
 #include "core/money.h"
@@ -359,32 +360,6 @@ static int commission_close(struct cli_ctx *c, int argc, char **argv)
 
 /* ---- show, minutes ---- */
 
-static json_t *session_json(const struct case_session *s)
-{
-    json_t *agenda = json_array();
-
-    for (size_t i = 0; i < s->nagenda; i++) {
-        const struct case_agenda_item *a = &s->agenda[i];
-        json_t *amount = json_null();
-        if (a->amount >= 0) {
-            struct strbuf sb;
-            strbuf_init(&sb, 64);
-            money_format_plain(&sb, a->amount);
-            amount = json_string(sb.buf);
-            strbuf_release(&sb);
-        }
-        json_array_append_new(
-            agenda,
-            json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "dossier", a->dossier, "dispositif",
-                      a->dispositif, "beneficiaire", a->beneficiary, "etat", a->state, "decision",
-                      a->outcome ? json_string(a->outcome) : json_null(), "montant", amount));
-    }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "id", s->id, "commission",
-                     s->commission, "date", s->date, "president", s->chair, "site", s->site, "etat",
-                     s->state, "proces_verbal", s->minutes ? json_string(s->minutes) : json_null(),
-                     "ordre_du_jour", agenda);
-}
-
 static int commission_show(struct cli_ctx *c, int argc, char **argv)
 {
     struct case_session s;
@@ -396,7 +371,7 @@ static int commission_show(struct cli_ctx *c, int argc, char **argv)
     if (cli_case_open(c, &k, false) != 0 || case_session_get(&k.cc, id, &s, &c->err) != 0)
         return cli_case_close(&k, -1);
     if (c->json)
-        return cli_case_close(&k, cli_print_json(c, session_json(&s)));
+        return cli_case_close(&k, cli_print_json(c, case_session_json(&s)));
     printf("Séance %s : %s\n", s.id, s.commission);
     printf("  Date       : %s\n", cli_date_fr(c, s.date));
     printf("  Présidence : %s\n", s.chair);

@@ -173,8 +173,14 @@ static int print_import(struct cli_ctx *c, const char *path, const struct case_i
     printf("%s : %s %s importé%s\n", path, fmt_int(c, st->events),
            st->events > 1 ? "événements" : "événement", st->events > 1 ? "s" : "");
     for (size_t i = 0; case_exchange_types[i]; i++)
-        if (st->per_type[i])
-            printf("  %-28s %12s\n", case_exchange_types[i], fmt_int(c, st->per_type[i]));
+        if (st->per_type[i]) {
+            /* right-aligned by characters: the thousands separator is 3 bytes */
+            const char *n = fmt_int(c, st->per_type[i]);
+            size_t w = 0;
+            for (const char *p = n; *p; p++)
+                w += ((unsigned char)*p & 0xC0) != 0x80;
+            printf("  %-28s %*s%s\n", case_exchange_types[i], (int)(w < 10 ? 10 - w : 0), "", n);
+        }
     if (secs > 0 && st->events > 0)
         fprintf(stderr, "durée : %.1f s, %s événements par seconde\n", secs,
                 fmt_int(c, (int64_t)((double)st->events / secs)));

@@ -4,6 +4,7 @@
  */
 #include "core/compat.h"
 #include "cli/cli.h"
+#include "cli/format.h"
 #include "journal/journal.h"
 
 #include <jansson.h>
@@ -13,7 +14,6 @@
 static int print_json(struct cli_ctx *c, const struct journal_verify_result *res, bool intact)
 {
     json_t *out = json_pack("{s:b, s:I}", "intact", intact, "events", (json_int_t)res->events);
-    int rc;
 
     if (!out)
         return err_set(&c->err, ERR_INTERNAL, "échec de la production du JSON (bogue)");
@@ -25,11 +25,7 @@ static int print_json(struct cli_ctx *c, const struct journal_verify_result *res
                                       "message", c->err.message, "detail", c->err.detail, "hint",
                                       c->err.hint));
     }
-    rc = json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(out);
-    if (rc != 0 || fputc('\n', stdout) == EOF)
-        return err_set(&c->err, ERR_IO, "impossible d'écrire la sortie");
-    return 0;
+    return cli_print_json(c, out);
 }
 
 static int journal_verify_cmd(struct cli_ctx *c, int argc, char **argv)

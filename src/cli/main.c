@@ -35,6 +35,12 @@ static const struct cli_command commands[] = {
     {"import", cmd_import, "importe un fichier JSON Lines d'événements (tout ou rien)"},
     {"export", cmd_export, "exporte les événements en JSON Lines"},
     {"replay", cmd_replay, "reconstruit les projections en rejouant le journal"},
+    {"serve", cmd_serve, "serveur HTTP : API JSON (--adresse, --port, --routes)"},
+    {"indicateurs", cmd_indicateurs, "indicateurs : list, show, compute, explain"},
+    {"close-year", cmd_close_year, "clôt une année : fige ses chiffres avec leurs définitions"},
+    {"generate", cmd_generate, "génère l'année de référence (--year, --seed, --echelle)"},
+    {"check", cmd_check, "compare les chiffres calculés à une table de référence"},
+    {"report", cmd_report, "rapport d'activité : HTML, CSV, XLSX, JSON (--year, --format, --out)"},
 };
 
 static void usage(FILE *f)

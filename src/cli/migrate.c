@@ -4,6 +4,7 @@
  */
 #include "core/compat.h"
 #include "cli/cli.h"
+#include "cli/format.h"
 
 #include <jansson.h>
 
@@ -13,7 +14,6 @@ static int print_json(struct cli_ctx *c, int before, int after)
 {
     json_t *applied = json_array();
     json_t *out;
-    int rc;
 
     for (size_t i = 0; i < store_migrations_count; i++) {
         const struct store_migration *m = &store_migrations[i];
@@ -23,13 +23,7 @@ static int print_json(struct cli_ctx *c, int before, int after)
     }
     out = json_pack("{s:s, s:i, s:i, s:o}", "database", c->db_path, "from", before, "to", after,
                     "applied", applied);
-    if (!out)
-        return err_set(&c->err, ERR_INTERNAL, "échec de la production du JSON (bogue)");
-    rc = json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(out);
-    if (rc != 0 || fputc('\n', stdout) == EOF)
-        return err_set(&c->err, ERR_IO, "impossible d'écrire la sortie");
-    return 0;
+    return cli_print_json(c, out);
 }
 
 int cmd_migrate(struct cli_ctx *c, int argc, char **argv)

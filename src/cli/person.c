@@ -8,6 +8,7 @@
 #include "cli/casecli.h"
 
 #include "access/access.h"
+#include "case/run.h"
 #include "catalog/catalog.h"
 
 #define IDENTITY_OPTS                                                                              \
@@ -37,7 +38,7 @@ static const char hh_add_usage[] = "proxima --as AGENT household add FOYER PERSO
 static const char hh_leave_usage[] =
     "proxima --as AGENT household leave FOYER PERSONNE [--date AAAA-MM-JJ]";
 
-#define MATCH_RULE_NAME "nom, prenom et date de naissance"
+#define MATCH_RULE_NAME CASE_MATCH_RULE_NAME
 
 /* ---- person add / match ---- */
 
@@ -82,17 +83,7 @@ static int parse_identity(struct cli_ctx *c, int argc, char **argv, const char *
 /* The matching rule as a French reader writes it ("numéro CAF et rôle"). */
 static const char *rule_label(const char *rule)
 {
-    static const char *const labels[][2] = {
-        {"nir", "NIR"},
-        {"identifiant interne", "identifiant interne"},
-        {"numero caf et role", "numéro CAF et rôle"},
-        {MATCH_RULE_NAME, "nom, prénom et date de naissance"},
-    };
-
-    for (size_t i = 0; rule && i < ARRAY_SIZE(labels); i++)
-        if (!strcmp(rule, labels[i][0]))
-            return labels[i][1];
-    return rule ? rule : "identité";
+    return case_match_rule_label(rule);
 }
 
 struct add_arg {
@@ -105,12 +96,10 @@ static int do_add(struct case_ctx *cc, void *arg, struct err *e)
     struct add_arg *a = arg;
     const char *other = NULL, *rule = NULL;
 
-    /* in the same transaction as the creation, so no twin slips in between */
-    if (case_person_match(cc, &a->o->in, &other, &rule, e) != 0)
-        return -1;
-    if (other && !(a->o->homonym && rule && !strcmp(rule, MATCH_RULE_NAME))) {
-        err_set(e, ERR_CONFLICT, "cette personne existe déjà : %s (même %s)", other,
-                rule_label(rule));
+    /* matched in the same transaction as the creation (case_person_add) */
+    if (case_person_add(cc, &a->o->in, a->o->homonym, &a->id, &other, &rule, e) == 0)
+        return 0;
+    if (other) {
         if (rule && !strcmp(rule, MATCH_RULE_NAME))
             return err_hint(e,
                             "utilisez %s (« proxima person show %s ») ; s'il s'agit d'un "
@@ -118,7 +107,7 @@ static int do_add(struct case_ctx *cc, void *arg, struct err *e)
                             other, other);
         return err_hint(e, "utilisez %s : « proxima person show %s »", other, other);
     }
-    return case_person_create(cc, &a->o->in, &a->id, e);
+    return -1;
 }
 
 static int person_add(struct cli_ctx *c, int argc, char **argv)

@@ -5,6 +5,7 @@
  */
 #include "core/compat.h"
 #include "cli/cli.h"
+#include "cli/format.h"
 
 #include <jansson.h>
 
@@ -23,14 +24,8 @@ static int parse_day(struct cli_ctx *c, struct store *s, const char *v, date_t *
     date_t first;
     char fr[DATE_ISO_LEN];
 
-    if (!v) {
-        *day = paris_today();
-    } else if (strchr(v, '/')) {
-        if (date_parse_fr(v, strlen(v), day, &c->err) != 0)
-            return -1;
-    } else if (date_parse_iso(v, strlen(v), day, &c->err) != 0) {
+    if (cli_parse_day(c, v, day) != 0)
         return -1;
-    }
     if (ref_first_date(s, &first, &c->err) != 0)
         return -1;
     if (*day < first) {
@@ -40,41 +35,6 @@ static int parse_day(struct cli_ctx *c, struct store *s, const char *v, date_t *
         return err_detail(&c->err, "il couvre les dates à partir du %s", fr);
     }
     return 0;
-}
-
-/* Display width of UTF-8 text: one column per code point. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-static void pad_left(const char *s, size_t w)
-{
-    for (size_t i = width(s); i < w; i++)
-        putchar(' ');
-    fputs(s, stdout);
-}
-
-static void pad_right(const char *s, size_t w)
-{
-    fputs(s, stdout);
-    for (size_t i = width(s); i < w; i++)
-        putchar(' ');
-}
-
-static const char *fmt_int(struct cli_ctx *c, int64_t v)
-{
-    struct strbuf sb;
-    const char *r;
-
-    strbuf_init(&sb, 64);
-    num_format_int(&sb, v);
-    r = arena_strdup(&c->arena, sb.buf);
-    strbuf_release(&sb);
-    return r;
 }
 
 static const char *grid_label(const char *grid)
@@ -167,8 +127,8 @@ static int registry_summary(struct cli_ctx *c, int argc, char **argv)
         return print_summary_json(grid, day, r, n);
 
     for (size_t i = 0; i < n; i++) {
-        if (width(r[i].name) > namew)
-            namew = width(r[i].name);
+        if (cli_width(r[i].name) > namew)
+            namew = cli_width(r[i].name);
         communes += r[i].communes;
         pop += r[i].population;
         if (r[i].published_population < 0)
@@ -180,28 +140,28 @@ static int registry_summary(struct cli_ctx *c, int argc, char **argv)
         namew = 10;
     date_format_fr(day, fr);
     printf("Référentiel territorial au %s : %s communes, grille « %s »\n\n", fr,
-           fmt_int(c, communes), grid);
-    pad_right(grid_label(grid), namew);
+           cli_fmt_int(c, communes), grid);
+    cli_pad_right(grid_label(grid), namew);
     printf("   Communes   Population INSEE   Population publiée      Écart\n");
     for (size_t i = 0; i < n; i++) {
-        pad_right(r[i].name, namew);
-        pad_left(fmt_int(c, r[i].communes), 11);
-        pad_left(fmt_int(c, r[i].population), 19);
+        cli_pad_right(r[i].name, namew);
+        cli_pad_left(cli_fmt_int(c, r[i].communes), 11);
+        cli_pad_left(cli_fmt_int(c, r[i].population), 19);
         if (r[i].published_population >= 0) {
-            pad_left(fmt_int(c, r[i].published_population), 21);
-            pad_left(fmt_int(c, r[i].population - r[i].published_population), 11);
+            cli_pad_left(cli_fmt_int(c, r[i].published_population), 21);
+            cli_pad_left(cli_fmt_int(c, r[i].population - r[i].published_population), 11);
         } else {
-            pad_left("n.d.", 21);
-            pad_left("", 11);
+            cli_pad_left("n.d.", 21);
+            cli_pad_left("", 11);
         }
         putchar('\n');
     }
-    pad_right("Total", namew);
-    pad_left(fmt_int(c, communes), 11);
-    pad_left(fmt_int(c, pop), 19);
+    cli_pad_right("Total", namew);
+    cli_pad_left(cli_fmt_int(c, communes), 11);
+    cli_pad_left(cli_fmt_int(c, pop), 19);
     if (all_published) {
-        pad_left(fmt_int(c, published), 21);
-        pad_left(fmt_int(c, pop - published), 11);
+        cli_pad_left(cli_fmt_int(c, published), 21);
+        cli_pad_left(cli_fmt_int(c, pop - published), 11);
     }
     printf("\n\nPopulation INSEE : population municipale des communes en vigueur à cette date.\n");
     if (published)
@@ -245,18 +205,8 @@ static int registry_commune(struct cli_ctx *c, int argc, char **argv)
     size_t n;
     date_t day;
 
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        if (cli_opt(c, argc, argv, &i, "--date", &v)) {
-            if (!v)
-                return -1;
-            date_arg = v;
-        } else if (!query && argv[i][0] != '-') {
-            query = argv[i];
-        } else {
-            return cli_usage(c, commune_usage, "argument inattendu : %s", argv[i]);
-        }
-    }
+    if (cli_parse_pos_date(c, argc, argv, commune_usage, &query, &date_arg) != 0)
+        return -1;
     if (!query)
         return cli_usage(c, commune_usage, "nom, code INSEE ou code postal manquant");
     s = cli_open_store(c, true);
@@ -303,7 +253,7 @@ static int registry_commune(struct cli_ctx *c, int argc, char **argv)
         printf("  MDS        : %s\n", or_none(r[i].mds.name));
         printf("  MDADT      : %s\n", or_none(r[i].mdadt.name));
         if (r[i].population >= 0)
-            printf("  Population : %s (%s)\n", fmt_int(c, r[i].population),
+            printf("  Population : %s (%s)\n", cli_fmt_int(c, r[i].population),
                    r[i].population_source);
         if (*r[i].successor) {
             date_t end;

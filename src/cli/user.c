@@ -16,6 +16,7 @@
  */
 #include "core/compat.h"
 #include "cli/cli.h"
+#include "cli/format.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -236,19 +237,6 @@ static struct access_target agent_target(const char *login)
     return t;
 }
 
-static int print_json(struct cli_ctx *c, json_t *o)
-{
-    int rc;
-
-    if (!o)
-        return err_set(&c->err, ERR_INTERNAL, "échec de la production du JSON (bogue)");
-    rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (rc != 0 || fputc('\n', stdout) == EOF)
-        return err_set(&c->err, ERR_IO, "impossible d'écrire la sortie");
-    return 0;
-}
-
 static int user_add(struct cli_ctx *c, int argc, char **argv)
 {
     const char *login, *acteur = NULL, *name = NULL;
@@ -271,7 +259,8 @@ static int user_add(struct cli_ctx *c, int argc, char **argv)
     if (rc != 0)
         goto out;
     if (c->json) {
-        rc = print_json(c, json_pack("{s:s, s:s, s:b}", "login", login, "nom", name, "actif", 1));
+        rc = cli_print_json(c,
+                            json_pack("{s:s, s:s, s:b}", "login", login, "nom", name, "actif", 1));
         goto out;
     }
     printf("Agent %s créé : %s.\n", login, name);
@@ -308,9 +297,9 @@ static int user_grant(struct cli_ctx *c, int argc, char **argv, bool grant)
     if (rc != 0)
         goto out;
     if (c->json) {
-        rc = print_json(c, json_pack("{s:s, s:s, s:s, s:s, s:s}", "login", pos[0], "operation",
-                                     grant ? "attribution" : "retrait", "role", g.role, "site_grid",
-                                     g.site_grid, "site_code", g.site_code));
+        rc = cli_print_json(c, json_pack("{s:s, s:s, s:s, s:s, s:s}", "login", pos[0], "operation",
+                                         grant ? "attribution" : "retrait", "role", g.role,
+                                         "site_grid", g.site_grid, "site_code", g.site_code));
         goto out;
     }
     printf("Rôle %s %s %s sur %s:%s.\n", g.role, grant ? "attribué à" : "retiré à", pos[0],
@@ -335,7 +324,7 @@ static int print_list(struct cli_ctx *c, const struct access_user *u, size_t n)
                                   json_pack("{s:s, s:s, s:b, s:o}", "login", u[i].login, "nom",
                                             u[i].name, "actif", u[i].active, "droits", grants));
         }
-        return print_json(c, arr);
+        return cli_print_json(c, arr);
     }
     if (n == 0) {
         printf("Aucun agent. Créez-en un : « proxima user add IDENTIFIANT --nom \"Nom "
@@ -395,7 +384,7 @@ static int user_password(struct cli_ctx *c, int argc, char **argv)
     if (rc != 0)
         goto out;
     if (c->json)
-        rc = print_json(
+        rc = cli_print_json(
             c, json_pack("{s:s, s:s}", "login", login, "operation", "mot_de_passe_change"));
     else
         printf("Mot de passe de %s changé.\n", login);
@@ -419,7 +408,7 @@ static int user_disable(struct cli_ctx *c, int argc, char **argv)
         access_user_disable(uc.s, login, uc.actor, &c->err) != 0)
         goto out;
     if (c->json) {
-        rc = print_json(c, json_pack("{s:s, s:b}", "login", login, "actif", 0));
+        rc = cli_print_json(c, json_pack("{s:s, s:b}", "login", login, "actif", 0));
         goto out;
     }
     printf("Compte %s désactivé : il ne peut plus se connecter ; ses rôles sont conservés.\n",
@@ -458,17 +447,17 @@ static int log_verify(struct cli_ctx *c, struct store *s)
     if (access_log_verify(s, &count, &first_bad, &c->err) != 0) {
         if (c->json && c->err.code == ERR_TAMPERED) {
             struct err keep = c->err;
-            if (print_json(c, json_pack("{s:b, s:I, s:I, s:s, s:s}", "intact", 0, "lignes",
-                                        (json_int_t)count, "premiere_ligne_alteree",
-                                        (json_int_t)first_bad, "message", keep.message, "detail",
-                                        keep.detail)) != 0)
+            if (cli_print_json(c, json_pack("{s:b, s:I, s:I, s:s, s:s}", "intact", 0, "lignes",
+                                            (json_int_t)count, "premiere_ligne_alteree",
+                                            (json_int_t)first_bad, "message", keep.message,
+                                            "detail", keep.detail)) != 0)
                 return -1;
             c->err = keep;
         }
         return -1;
     }
     if (c->json)
-        return print_json(c, json_pack("{s:b, s:I}", "intact", 1, "lignes", (json_int_t)count));
+        return cli_print_json(c, json_pack("{s:b, s:I}", "intact", 1, "lignes", (json_int_t)count));
     printf("journal des accès intègre : %lld %s\n", (long long)count,
            count > 1 ? "lignes" : "ligne");
     return 0;
@@ -488,7 +477,7 @@ static int print_log(struct cli_ctx *c, const char *person, const struct access_
                                             "action", r[i].action, "objet_type", r[i].object_type,
                                             "objet_id", r[i].object_id, "droit", r[i].grant_used));
         }
-        return print_json(c, json_pack("{s:s, s:o}", "personne", person, "acces", arr));
+        return cli_print_json(c, json_pack("{s:s, s:o}", "personne", person, "acces", arr));
     }
     if (n == 0) {
         printf("Aucun accès enregistré au dossier de la personne %s.\n", person);

@@ -28,7 +28,7 @@
 #include "core/err.h"
 #include "case/case.h"
 
-#define GEN_SCALE_ONE 1000000 /* scale in millionths: 1000000 = 1 */
+#define GEN_SCALE_ONE     1000000 /* scale in millionths: 1000000 = 1 */
 #define GEN_BATCH_DEFAULT 20000
 
 struct gen_options {
@@ -49,12 +49,12 @@ struct gen_figure {
 };
 
 struct gen_result {
-    int64_t events;                /* journal events appended */
+    int64_t events; /* journal events appended */
     int64_t persons, households, dossiers, acts, sessions, payments;
-    double seconds;                /* wall-clock time of the generation */
-    struct gen_figure *figures;    /* the plan's targets, in the caller's arena */
+    double seconds;             /* wall-clock time of the generation */
+    struct gen_figure *figures; /* the plan's targets, in the caller's arena */
     size_t nfigures;
-    const char **skipped;          /* in-scope figures not generated, with why */
+    const char **skipped; /* in-scope figures not generated, with why */
     size_t nskipped;
 };
 

@@ -15,20 +15,21 @@
 #include "indic/indic_int.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 
 #include "core/file.h"
 #include "core/json.h"
 #include "core/money.h"
 
-#define DL_MAX_FILES 200
-#define DL_SHOW_MAX 80
+#define DL_MAX_FILES      200
+#define DL_SHOW_MAX       80
 #define DL_DEFINITION_MIN 20 /* bytes: a sentence, not a placeholder */
 
 /* ---- codes ---------------------------------------------------------------- */
 
 static const char *const unit_codes[] = {
-    [UNIT_NOMBRE] = "nombre", [UNIT_EUR] = "EUR",   [UNIT_POURCENT] = "pourcent",
+    [UNIT_NOMBRE] = "nombre", [UNIT_EUR] = "EUR",         [UNIT_POURCENT] = "pourcent",
     [UNIT_JOURS] = "jours",   [UNIT_DECIMAL] = "decimal",
 };
 static const char *const source_codes[] = {
@@ -59,7 +60,7 @@ static const char *const measure_codes[] = {
 };
 static const char *const place_codes[] = {[PLACE_SITE] = "site", [PLACE_RESIDENCE] = "residence"};
 
-const char *const indic_grids[] = {"mds",     "territoire", "mdadt", "epci",
+const char *const indic_grids[] = {"mds",     "territoire",  "mdadt", "epci",
                                    "commune", "departement", NULL};
 
 bool indic_grid_known(const char *grid)
@@ -118,8 +119,8 @@ static const char *code_list(struct arena *a, const char *const *codes, size_t n
 struct dload {
     struct arena *a;
     const struct catalog *cat;
-    const char *path; /* "data/indicateurs/insertion.json", for messages */
-    const char *file; /* "insertion.json" */
+    const char *path;  /* "data/indicateurs/insertion.json", for messages */
+    const char *file;  /* "insertion.json" */
     const char *where; /* "indicateur « su_accordes »", NULL at file level */
     struct err *e;
     struct indic_def *defs;
@@ -256,8 +257,8 @@ static int dl_enum(struct dload *l, json_t *o, const char *key, bool required,
 }
 
 /* A non-empty array of codes. */
-static int dl_codes(struct dload *l, json_t *o, const char *key, bool required,
-                    const char ***out, size_t *n)
+static int dl_codes(struct dload *l, json_t *o, const char *key, bool required, const char ***out,
+                    size_t *n)
 {
     json_t *arr = json_object_get(o, key), *v;
     size_t i;
@@ -324,14 +325,12 @@ static int check_dispositifs(struct dload *l, struct indic_def *d)
                            "« %s » est un %s, pas un acte : la source « actes » ne le voit pas",
                            x->code, catalog_nature_code(x->nature));
         if (d->source != SRC_ACTES && x->nature == NATURE_ACTE)
-            return dl_fail(l, "dispositifs",
-                           "« %s » est un acte : utilisez la source « actes »", x->code);
+            return dl_fail(l, "dispositifs", "« %s » est un acte : utilisez la source « actes »",
+                           x->code);
         if (d->source == SRC_DECISIONS && !catalog_workflow_has_op(w, OP_DECIDER))
-            return dl_fail(l, "dispositifs", "le workflow de « %s » n'a pas de décision",
-                           x->code);
+            return dl_fail(l, "dispositifs", "le workflow de « %s » n'a pas de décision", x->code);
         if (d->source == SRC_PAIEMENTS && !catalog_workflow_has_op(w, OP_PAYER))
-            return dl_fail(l, "dispositifs", "le workflow de « %s » n'a pas de paiement",
-                           x->code);
+            return dl_fail(l, "dispositifs", "le workflow de « %s » n'a pas de paiement", x->code);
         if (d->source == SRC_DOSSIERS && d->date != DATE_OUVERTURE &&
             !catalog_workflow_has_op(w, OP_DEBUTER_MESURE))
             return dl_fail(l, "dispositifs",
@@ -538,8 +537,8 @@ static int load_condition(struct dload *l, json_t *o, struct indic_def *d)
 
 static int load_row_source(struct dload *l, json_t *o, struct indic_def *d)
 {
-    static const char *const unused[] = {"fait_site", "grille", "numerateur", "denominateur",
-                                         "somme_de", NULL};
+    static const char *const unused[] = {"fait_site",    "grille",   "numerateur",
+                                         "denominateur", "somme_de", NULL};
     int v;
     bool present;
 
@@ -619,8 +618,9 @@ static int load_row_source(struct dload *l, json_t *o, struct indic_def *d)
         break;
     }
     if (d->date == DATE_STOCK_MOYEN && d->measure != MEASURE_NOMBRE)
-        return dl_fail(l, "mesure", "un stock moyen compte des jours de présence : « nombre » "
-                                    "attendu");
+        return dl_fail(l, "mesure",
+                       "un stock moyen compte des jours de présence : « nombre » "
+                       "attendu");
     if (dl_code(l, o, "fait_somme", d->measure == MEASURE_SOMME_FAIT, &d->sum_fact) < 0)
         return -1;
     if (d->sum_fact && d->measure != MEASURE_SOMME_FAIT)
@@ -632,18 +632,17 @@ static int load_row_source(struct dload *l, json_t *o, struct indic_def *d)
         const struct catalog_fact *f;
         const char *missing;
         if (fact_type(l, d, d->sum_fact, &f, &missing) != RULES_INT)
-            return dl_fail(l, "fait_somme",
-                           "« %s » n'est pas un fait entier du dispositif « %s »", d->sum_fact,
-                           missing ? missing : d->dispositifs[0]);
+            return dl_fail(l, "fait_somme", "« %s » n'est pas un fait entier du dispositif « %s »",
+                           d->sum_fact, missing ? missing : d->dispositifs[0]);
     }
     return load_filters(l, o, d) < 0 ? -1 : load_condition(l, o, d);
 }
 
 static int load_site_fact(struct dload *l, json_t *o, struct indic_def *d)
 {
-    static const char *const unused[] = {"dispositifs", "decisions",  "faits",
-                                         "condition",   "fait_somme", "lieu",
-                                         "numerateur",  "denominateur", "somme_de", NULL};
+    static const char *const unused[] = {"dispositifs", "decisions", "faits",      "condition",
+                                         "fait_somme",  "lieu",      "numerateur", "denominateur",
+                                         "somme_de",    NULL};
     int v;
     bool present;
 
@@ -657,8 +656,7 @@ static int load_site_fact(struct dload *l, json_t *o, struct indic_def *d)
                        d->site_grid);
     d->measure = MEASURE_VALEUR;
     d->date = DATE_FAIT;
-    if (dl_enum(l, o, "mesure", false, measure_codes, ARRAY_SIZE(measure_codes), &v, &present) <
-        0)
+    if (dl_enum(l, o, "mesure", false, measure_codes, ARRAY_SIZE(measure_codes), &v, &present) < 0)
         return -1;
     if (present && v != MEASURE_VALEUR)
         return dl_fail(l, "mesure", "un fait de site se lit tel quel : « valeur » attendu");
@@ -673,7 +671,7 @@ static int load_site_fact(struct dload *l, json_t *o, struct indic_def *d)
 
 static int load_derived(struct dload *l, json_t *o, struct indic_def *d)
 {
-    static const char *const unused[] = {"dispositifs", "decisions", "faits", "condition",
+    static const char *const unused[] = {"dispositifs", "decisions", "faits",  "condition",
                                          "fait_somme",  "lieu",      "mesure", "date",
                                          "fait_site",   "grille",    NULL};
     static const char *const unused_ratio[] = {"somme_de", NULL};
@@ -703,10 +701,10 @@ static int load_derived(struct dload *l, json_t *o, struct indic_def *d)
 static int load_def(struct dload *l, json_t *o, size_t idx, struct indic_def *d)
 {
     static const char *const keys[] = {
-        "code",     "libelle",    "section",    "unite",     "echelle",  "version",
-        "definition", "source",   "dispositifs", "decisions", "faits",    "condition",
-        "mesure",   "fait_somme", "date",       "lieu",      "fait_site", "grille",
-        "numerateur", "denominateur", "somme_de", "note",    NULL};
+        "code",       "libelle",      "section",     "unite",     "echelle",   "version",
+        "definition", "source",       "dispositifs", "decisions", "faits",     "condition",
+        "mesure",     "fait_somme",   "date",        "lieu",      "fait_site", "grille",
+        "numerateur", "denominateur", "somme_de",    "note",      NULL};
     json_t *peek = json_is_object(o) ? json_object_get(o, "code") : NULL;
     const char *base = arena_strndup(l->a, l->file, strlen(l->file) - strlen(".json"));
     json_t *v;
@@ -739,8 +737,7 @@ static int load_def(struct dload *l, json_t *o, size_t idx, struct indic_def *d)
                        "quoi, à quelle date et dans quel territoire");
     v = json_object_get(o, "version");
     if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10000)
-        return dl_fail(l, "version", "entier positif attendu, reçu %s",
-                       v ? dl_show(l, v) : "rien");
+        return dl_fail(l, "version", "entier positif attendu, reçu %s", v ? dl_show(l, v) : "rien");
     d->version = (int)json_integer_value(v);
     if (dl_enum(l, o, "unite", true, unit_codes, ARRAY_SIZE(unit_codes), &k, &present) < 0)
         return -1;
@@ -784,8 +781,9 @@ static int load_file(struct dload *l, json_t *root)
     if (!json_is_array(arr))
         return dl_fail(l, "indicateurs", "liste d'indicateurs attendue");
     if (!is_code(arena_strndup(l->a, l->file, strlen(l->file) - strlen(".json"))))
-        return dl_fail(l, NULL, "nom de fichier invalide : le nom d'un fichier d'indicateurs "
-                                "est le code de leur section (minuscules, chiffres, _)");
+        return dl_fail(l, NULL,
+                       "nom de fichier invalide : le nom d'un fichier d'indicateurs "
+                       "est le code de leur section (minuscules, chiffres, _)");
     json_array_foreach(arr, i, o)
     {
         if (l->ndefs == l->cap) {
@@ -875,8 +873,8 @@ static int check_references(struct dload *l)
                     return -1;
                 if (n->unit != d->unit || n->scale != d->scale)
                     return dl_fail(l, "somme_de",
-                                   "« %s » est en %s, la somme en %s : unités différentes",
-                                   n->code, indic_unit_code(n->unit), indic_unit_code(d->unit));
+                                   "« %s » est en %s, la somme en %s : unités différentes", n->code,
+                                   indic_unit_code(n->unit), indic_unit_code(d->unit));
             }
         }
     }
@@ -941,8 +939,7 @@ static int list_files(struct arena *a, const char *dir, const char ***names, siz
     return 0;
 }
 
-int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog *cat,
-                    struct err *e)
+int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog *cat, struct err *e)
 {
     struct dload l;
     const char **names;

@@ -50,27 +50,27 @@ enum indic_source {
 
 /* Which date puts a row in a period. */
 enum indic_date {
-    DATE_DECISION,         /* "decision": the decision date */
-    DATE_PAIEMENT,         /* "paiement": the payment date */
-    DATE_ACTE,             /* "acte": the act date */
-    DATE_OUVERTURE,        /* "ouverture": the dossier's opening date */
-    DATE_DROIT_OUVERT,     /* "droit_ouvert": the right (accord's period) open at least one day */
-    DATE_MESURE_EN_COURS,  /* "mesure_en_cours": the measure running at least one day */
-    DATE_MESURE_DEBUTEE,   /* "mesure_debutee": the measure started in the period */
-    DATE_STOCK_FIN,        /* "stock_fin": running on the period's last day */
-    DATE_STOCK_MOYEN,      /* "stock_moyen": average over the period's days of the daily stock */
-    DATE_FAIT,             /* "fait": the date of a site fact (last one on or before the end) */
+    DATE_DECISION,        /* "decision": the decision date */
+    DATE_PAIEMENT,        /* "paiement": the payment date */
+    DATE_ACTE,            /* "acte": the act date */
+    DATE_OUVERTURE,       /* "ouverture": the dossier's opening date */
+    DATE_DROIT_OUVERT,    /* "droit_ouvert": the right (accord's period) open at least one day */
+    DATE_MESURE_EN_COURS, /* "mesure_en_cours": the measure running at least one day */
+    DATE_MESURE_DEBUTEE,  /* "mesure_debutee": the measure started in the period */
+    DATE_STOCK_FIN,       /* "stock_fin": running on the period's last day */
+    DATE_STOCK_MOYEN,     /* "stock_moyen": average over the period's days of the daily stock */
+    DATE_FAIT,            /* "fait": the date of a site fact (last one on or before the end) */
 };
 
 /* What is counted or summed. */
 enum indic_measure {
-    MEASURE_NOMBRE,          /* "nombre": rows */
-    MEASURE_DISTINCT_PERSONNE, /* "distinct_personne": distinct persons */
-    MEASURE_DISTINCT_FOYER,    /* "distinct_foyer": distinct households */
+    MEASURE_NOMBRE,                /* "nombre": rows */
+    MEASURE_DISTINCT_PERSONNE,     /* "distinct_personne": distinct persons */
+    MEASURE_DISTINCT_FOYER,        /* "distinct_foyer": distinct households */
     MEASURE_DISTINCT_BENEFICIAIRE, /* "distinct_beneficiaire": distinct beneficiaries of any kind */
-    MEASURE_SOMME_MONTANT,   /* "somme_montant": sum of the row's amount (cents) */
-    MEASURE_SOMME_FAIT,      /* "somme_fait": sum of an integer fact */
-    MEASURE_VALEUR,          /* "valeur": the site fact's value */
+    MEASURE_SOMME_MONTANT,         /* "somme_montant": sum of the row's amount (cents) */
+    MEASURE_SOMME_FAIT,            /* "somme_fait": sum of an integer fact */
+    MEASURE_VALEUR,                /* "valeur": the site fact's value */
 };
 
 /* Which site puts a row in an area of the grid. */
@@ -91,7 +91,7 @@ struct indic_def {
     const char *section;    /* "insertion", "autonomie", "enfance", "jeunesse", "mds" */
     const char *definition; /* the written French definition */
     enum indic_unit unit;
-    int scale;              /* UNIT_DECIMAL: decimals of the stored value */
+    int scale; /* UNIT_DECIMAL: decimals of the stored value */
     int version;
     enum indic_source source;
     const char **dispositifs;
@@ -99,19 +99,19 @@ struct indic_def {
     bool outcomes[OUTCOME__COUNT]; /* SRC_DECISIONS: which outcomes count (default accord) */
     struct indic_fact_filter *filters;
     size_t nfilters;
-    struct rules_expr *condition;  /* optional rule on the row, NULL if none */
+    struct rules_expr *condition; /* optional rule on the row, NULL if none */
     enum indic_date date;
     enum indic_measure measure;
-    const char *sum_fact;          /* MEASURE_SOMME_FAIT */
-    const char *site_fact;         /* SRC_FAIT_SITE: fact code in ref_area_fact */
-    const char *site_grid;         /* SRC_FAIT_SITE: grid of the fact ("mds") */
+    const char *sum_fact;  /* MEASURE_SOMME_FAIT */
+    const char *site_fact; /* SRC_FAIT_SITE: fact code in ref_area_fact */
+    const char *site_grid; /* SRC_FAIT_SITE: grid of the fact ("mds") */
     enum indic_place place;
     const char *numerator, *denominator; /* SRC_RAPPORT */
     /* added with the implementation (dict.c) */
-    const char **terms;      /* SRC_SOMME: the indicators summed, in order */
+    const char **terms; /* SRC_SOMME: the indicators summed, in order */
     size_t nterms;
-    const char *file;        /* dictionary file it comes from: "insertion.json" */
-    bool condition_dated;    /* the condition reads date, debut_periode or fin_periode */
+    const char *file;     /* dictionary file it comes from: "insertion.json" */
+    bool condition_dated; /* the condition reads date, debut_periode or fin_periode */
 };
 
 struct indic_dict {
@@ -131,7 +131,7 @@ int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog 
 void indic_dict_release(struct indic_dict *d);
 const struct indic_def *indic_find(const struct indic_dict *d, const char *code);
 
-#define INDIC_MONTHS 13 /* 0: the year, 1..12: the months */
+#define INDIC_MONTHS      13 /* 0: the year, 1..12: the months */
 #define INDIC_DEPARTEMENT "departement"
 
 /*
@@ -147,23 +147,21 @@ struct indic_result {
     size_t nareas;
     const char **area_codes; /* sorted */
     const char **area_names;
-    int64_t *values;         /* ndefs * (nareas + 1) * INDIC_MONTHS */
+    int64_t *values; /* ndefs * (nareas + 1) * INDIC_MONTHS */
     /* added with the implementation: what each def index is (dictionary
        order for indic_compute, the order frozen at closing for indic_frozen) */
     const char **codes;
     const int *versions;
 };
 
-static inline int64_t indic_value(const struct indic_result *r, size_t def, size_t area,
-                                  int month)
+static inline int64_t indic_value(const struct indic_result *r, size_t def, size_t area, int month)
 {
     return r->values[(def * (r->nareas + 1) + area) * INDIC_MONTHS + (size_t)month];
 }
 
 /* Compute everything for year and grid, results in arena a. */
-int indic_compute(struct store *s, const struct indic_dict *d, const struct catalog *cat,
-                  int year, const char *grid, struct arena *a, struct indic_result *out,
-                  struct err *e);
+int indic_compute(struct store *s, const struct indic_dict *d, const struct catalog *cat, int year,
+                  const char *grid, struct arena *a, struct indic_result *out, struct err *e);
 
 /*
  * ---- added with the implementation (dict.c, engine.c, close.c) ----------
@@ -180,7 +178,8 @@ int indic_compute(struct store *s, const struct indic_dict *d, const struct cata
  */
 #define INDIC_UNDEFINED INT64_MIN
 
-/* Grids indic_compute knows, NULL-terminated: mds, territoire, mdadt, epci, commune, departement. */
+/* Grids indic_compute knows, NULL-terminated: mds, territoire, mdadt, epci, commune, departement.
+ */
 extern const char *const indic_grids[];
 bool indic_grid_known(const char *grid);
 
@@ -191,9 +190,9 @@ bool indic_grid_known(const char *grid);
  * right or measure running in the period, its last running day in the
  * period), and the period's first and last days.
  */
-#define INDIC_ENV_DATE "date"
+#define INDIC_ENV_DATE  "date"
 #define INDIC_ENV_DEBUT "debut_periode"
-#define INDIC_ENV_FIN "fin_periode"
+#define INDIC_ENV_FIN   "fin_periode"
 
 /* Codes as written in the dictionary ("decisions", "droit_ouvert"...). */
 const char *indic_unit_code(enum indic_unit u);
@@ -216,6 +215,9 @@ void indic_describe(const struct indic_def *def, const struct catalog *cat, stru
  * for INDIC_UNDEFINED.
  */
 void indic_value_format(struct strbuf *sb, enum indic_unit unit, int scale, int64_t v);
+
+/* a / b rounded half away from zero (b > 0): the rounding of every figure. */
+int64_t indic_div_round(int64_t a, int64_t b);
 
 /* Index of code in r (r->codes), or SIZE_MAX. */
 size_t indic_result_index(const struct indic_result *r, const char *code);

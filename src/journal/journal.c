@@ -6,54 +6,26 @@
 #include "core/compat.h"
 #include "journal/journal.h"
 
-#include <sodium.h>
 #include <time.h>
 
-static const unsigned char zero_hash[JOURNAL_HASH_BYTES];
+#include "journal/chain.h"
 
-static void put_u64(crypto_generichash_state *h, uint64_t v)
-{
-    unsigned char b[8];
-
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        b[i] = (unsigned char)(v & 0xff);
-    crypto_generichash_update(h, b, sizeof(b));
-}
-
-static void put_int(crypto_generichash_state *h, int64_t v)
-{
-    put_u64(h, 8);
-    put_u64(h, (uint64_t)v);
-}
-
-static void put_text(crypto_generichash_state *h, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-
-    put_u64(h, (uint64_t)n);
-    if (n)
-        crypto_generichash_update(h, (const unsigned char *)s, n);
-}
+static_assert(JOURNAL_HASH_BYTES == CHAIN_HASH_BYTES, "the journal is a chain.h chain");
 
 void journal_hash(const unsigned char prev[JOURNAL_HASH_BYTES], const struct journal_event *ev,
                   unsigned char out[JOURNAL_HASH_BYTES])
 {
-    crypto_generichash_state h;
+    struct chain_hasher h;
 
-    if (sodium_init() < 0) {
-        fprintf(stderr, "proxima: libsodium initialisation failed\n");
-        abort();
-    }
-    crypto_generichash_init(&h, NULL, 0, JOURNAL_HASH_BYTES);
-    crypto_generichash_update(&h, prev, JOURNAL_HASH_BYTES);
-    put_int(&h, ev->seq);
-    put_int(&h, ev->recorded_at);
-    put_text(&h, ev->type);
-    put_text(&h, ev->actor);
-    put_text(&h, ev->subject);
-    put_text(&h, ev->reason);
-    put_text(&h, ev->payload);
-    crypto_generichash_final(&h, out, JOURNAL_HASH_BYTES);
+    chain_hasher_init(&h, prev);
+    chain_hasher_int(&h, ev->seq);
+    chain_hasher_int(&h, ev->recorded_at);
+    chain_hasher_text(&h, ev->type);
+    chain_hasher_text(&h, ev->actor);
+    chain_hasher_text(&h, ev->subject);
+    chain_hasher_text(&h, ev->reason);
+    chain_hasher_text(&h, ev->payload);
+    chain_hasher_final(&h, out);
 }
 
 /* Fill ev from columns 0..6 (seq, recorded_at, type, actor, subject, reason, payload). */
@@ -72,30 +44,15 @@ static void row_to_event(struct store_stmt *st, struct journal_event *ev)
 static int read_head(struct store *s, int64_t *seq, unsigned char hash[JOURNAL_HASH_BYTES],
                      struct err *e)
 {
-    struct store_stmt *st;
-    const void *h;
     size_t n;
-    int rc;
+    int rc =
+        chain_head_read(s, "SELECT seq, hash FROM journal_head WHERE id = 1", seq, hash, &n, e);
 
-    *seq = 0;
-    memcpy(hash, zero_hash, JOURNAL_HASH_BYTES);
-    st = store_prepare(s, "SELECT seq, hash FROM journal_head WHERE id = 1", e);
-    if (!st)
-        return -1;
-    rc = store_step(st, e);
-    if (rc == STORE_ROW) {
-        *seq = store_column_int64(st, 0);
-        h = store_column_blob(st, 1, &n);
-        if (n != JOURNAL_HASH_BYTES || *seq < 1) {
-            store_finalize(st);
-            err_set(e, ERR_TAMPERED, "tête du journal illisible : ajout refusé");
-            err_detail(e, "événement n° %lld, empreinte de %zu octets", (long long)*seq, n);
-            return err_hint(e, "lancez « proxima journal verify »");
-        }
-        memcpy(hash, h, JOURNAL_HASH_BYTES);
-    }
-    store_finalize(st);
-    return rc < 0 ? -1 : 0;
+    if (rc <= 0)
+        return rc;
+    err_set(e, ERR_TAMPERED, "tête du journal illisible : ajout refusé");
+    err_detail(e, "événement n° %lld, empreinte de %zu octets", (long long)*seq, n);
+    return err_hint(e, "lancez « proxima journal verify »");
 }
 
 int journal_append(struct store *s, struct journal_event *ev,
@@ -141,77 +98,71 @@ int journal_append(struct store *s, struct journal_event *ev,
     if (store_step_done(st, e) != 0)
         return -1;
 
-    st = store_prepare(s,
-                       "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) "
-                       "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                       e);
-    if (!st)
-        return -1;
-    store_bind_int64(st, 1, ev->seq);
-    store_bind_blob(st, 2, hash, sizeof(hash));
-    if (store_step_done(st, e) != 0)
+    if (chain_head_write(s,
+                         "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) "
+                         "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                         ev->seq, hash, e) != 0)
         return -1;
     if (hash_out)
         memcpy(hash_out, hash, sizeof(hash));
     return 0;
 }
 
-/* Record the first bad event: "journal altéré à l'événement n° 42" with what was seen. */
-static int tampered(struct journal_verify_result *res, int64_t seq, struct err *e, const char *fmt,
-                    ...) PRINTF_LIKE(4, 5);
-
-static int tampered(struct journal_verify_result *res, int64_t seq, struct err *e, const char *fmt,
-                    ...)
+/* A broken chain in the journal's words: "journal altéré à l'événement n° 42", what was seen. */
+static int tampered(enum chain_fault f, int64_t first_bad, int64_t a, int64_t b, struct err *e)
 {
-    va_list ap;
-
-    res->first_bad = seq;
-    err_set(e, ERR_TAMPERED, "journal altéré à l'événement n° %lld", (long long)seq);
-    if (e) {
-        va_start(ap, fmt);
-        vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
-        va_end(ap);
+    err_set(e, ERR_TAMPERED, "journal altéré à l'événement n° %lld", (long long)first_bad);
+    switch (f) {
+    case CHAIN_FAULT_GAP:
+        err_detail(e,
+                   "l'événement n° %lld manque : après le n° %lld vient le n° %lld "
+                   "(événement supprimé)",
+                   (long long)a, (long long)(a - 1), (long long)b);
+        break;
+    case CHAIN_FAULT_ORDER:
+        err_detail(e, "numéro d'événement inattendu : %lld à la place du n° %lld", (long long)b,
+                   (long long)a);
+        break;
+    case CHAIN_FAULT_HASH_SIZE:
+        err_detail(e, "l'empreinte enregistrée fait %zu octets au lieu de %d", (size_t)b,
+                   JOURNAL_HASH_BYTES);
+        break;
+    case CHAIN_FAULT_HASH:
+        err_detail(e, "l'empreinte enregistrée ne correspond pas au contenu de l'événement "
+                      "(contenu modifié, ou événements échangés ou déplacés)");
+        break;
+    case CHAIN_FAULT_HEAD_GONE:
+        err_detail(e,
+                   "la tête du journal a disparu alors que le journal compte %lld "
+                   "événements",
+                   (long long)a);
+        break;
+    case CHAIN_FAULT_HEAD_AHEAD:
+        err_detail(e,
+                   "la tête du journal annonce %lld événements mais le dernier présent "
+                   "est le n° %lld : des événements ont été supprimés en fin de journal",
+                   (long long)a, (long long)b);
+        break;
+    case CHAIN_FAULT_HEAD_BEHIND:
+        err_detail(e,
+                   "la tête du journal s'arrête à l'événement n° %lld mais le journal "
+                   "va jusqu'au n° %lld : des événements ont été ajoutés hors de proxima",
+                   (long long)a, (long long)b);
+        break;
+    case CHAIN_FAULT_HEAD_HASH:
+        err_detail(e, "l'empreinte de la tête du journal ne correspond pas à celle du "
+                      "dernier événement : la tête a été modifiée");
+        break;
     }
     return err_hint(e, "n'écrivez plus dans cette base ; restaurez la dernière sauvegarde "
                        "intègre et signalez l'incident");
-}
-
-/* Compare the head with the last event found (seq last, hash last_hash). */
-static int check_head(struct journal_verify_result *res, bool have_head, int64_t head_seq,
-                      const void *head_hash, size_t head_n, int64_t last,
-                      const unsigned char *last_hash, struct err *e)
-{
-    if (!have_head) {
-        if (last == 0)
-            return 0;
-        return tampered(res, 1, e,
-                        "la tête du journal a disparu alors que le journal compte %lld "
-                        "événements",
-                        (long long)last);
-    }
-    if (head_seq > last)
-        return tampered(res, last + 1, e,
-                        "la tête du journal annonce %lld événements mais le dernier présent "
-                        "est le n° %lld : des événements ont été supprimés en fin de journal",
-                        (long long)head_seq, (long long)last);
-    if (head_seq < last)
-        return tampered(res, head_seq + 1, e,
-                        "la tête du journal s'arrête à l'événement n° %lld mais le journal "
-                        "va jusqu'au n° %lld : des événements ont été ajoutés hors de proxima",
-                        (long long)head_seq, (long long)last);
-    if (head_n != JOURNAL_HASH_BYTES || memcmp(head_hash, last_hash, JOURNAL_HASH_BYTES) != 0)
-        return tampered(res, last, e,
-                        "l'empreinte de la tête du journal ne correspond pas à celle du "
-                        "dernier événement : la tête a été modifiée");
-    return 0;
 }
 
 /*
  * The journal is empty: the head must be absent. One statement, so one
  * snapshot; *raced is set when events appeared since the walk began.
  */
-static int verify_empty(struct store *s, struct journal_verify_result *res, bool *raced,
-                        struct err *e)
+static int verify_empty(struct store *s, struct chain_verify *v, bool *raced, struct err *e)
 {
     struct store_stmt *st;
     int rc, out = 0;
@@ -232,7 +183,7 @@ static int verify_empty(struct store *s, struct journal_verify_result *res, bool
         } else {
             size_t n;
             const void *h = store_column_blob(st, 1, &n);
-            out = check_head(res, true, store_column_int64(st, 0), h, n, 0, zero_hash, e);
+            out = chain_verify_head(v, true, store_column_int64(st, 0), h, n, e);
         }
     }
     store_finalize(st);
@@ -242,18 +193,18 @@ static int verify_empty(struct store *s, struct journal_verify_result *res, bool
 static int verify_once(struct store *s, struct journal_verify_result *res, bool *raced,
                        struct err *e)
 {
-    unsigned char prev[JOURNAL_HASH_BYTES], computed[JOURNAL_HASH_BYTES];
-    unsigned char head_hash[JOURNAL_HASH_BYTES];
+    unsigned char computed[JOURNAL_HASH_BYTES], head_hash[JOURNAL_HASH_BYTES];
     size_t head_n = 0;
-    int64_t expected = 1, head_seq = 0;
+    int64_t head_seq = 0;
     bool have_head = false;
+    struct chain_verify v;
     struct store_stmt *st;
     int rc, out = -1;
 
     res->events = 0;
     res->first_bad = 0;
     *raced = false;
-    memcpy(prev, zero_hash, sizeof(prev));
+    chain_verify_init(&v, tampered);
     /* the head comes with every row, so that it belongs to the same snapshot */
     st = store_prepare(s,
                        "SELECT seq, recorded_at, type, actor, subject, reason, payload, hash, "
@@ -268,7 +219,7 @@ static int verify_once(struct store *s, struct journal_verify_result *res, bool 
         const void *stored;
         size_t n;
 
-        if (expected == 1 && !store_column_is_null(st, 8)) {
+        if (v.expected == 1 && !store_column_is_null(st, 8)) {
             const void *h = store_column_blob(st, 9, &head_n);
             have_head = true;
             head_seq = store_column_int64(st, 8);
@@ -277,43 +228,21 @@ static int verify_once(struct store *s, struct journal_verify_result *res, bool 
         }
         row_to_event(st, &ev);
         stored = store_column_blob(st, 7, &n);
-        if (ev.seq > expected) {
-            tampered(res, expected, e,
-                     "l'événement n° %lld manque : après le n° %lld vient le n° %lld "
-                     "(événement supprimé)",
-                     (long long)expected, (long long)(expected - 1), (long long)ev.seq);
+        journal_hash(v.prev, &ev, computed);
+        if (chain_verify_row(&v, ev.seq, computed, stored, n, e) != 0)
             goto out;
-        }
-        if (ev.seq < expected) {
-            tampered(res, expected, e, "numéro d'événement inattendu : %lld à la place du n° %lld",
-                     (long long)ev.seq, (long long)expected);
-            goto out;
-        }
-        if (n != JOURNAL_HASH_BYTES) {
-            tampered(res, ev.seq, e, "l'empreinte enregistrée fait %zu octets au lieu de %d", n,
-                     JOURNAL_HASH_BYTES);
-            goto out;
-        }
-        journal_hash(prev, &ev, computed);
-        if (memcmp(computed, stored, JOURNAL_HASH_BYTES) != 0) {
-            tampered(res, ev.seq, e,
-                     "l'empreinte enregistrée ne correspond pas au contenu de l'événement "
-                     "(contenu modifié, ou événements échangés ou déplacés)");
-            goto out;
-        }
-        memcpy(prev, computed, sizeof(prev));
-        res->events++;
-        expected++;
     }
     if (rc < 0)
         goto out;
-    if (res->events == 0)
-        out = verify_empty(s, res, raced, e);
+    if (v.count == 0)
+        out = verify_empty(s, &v, raced, e);
     else
-        out = check_head(res, have_head, head_seq, head_hash, head_n, expected - 1, prev, e);
+        out = chain_verify_head(&v, have_head, head_seq, head_hash, head_n, e);
 
 out:
     store_finalize(st);
+    res->events = v.count;
+    res->first_bad = v.first_bad;
     return out;
 }
 

@@ -9,6 +9,8 @@
  * journal_verify() names the first bad sequence number.
  * SQL triggers forbid UPDATE and DELETE on the journal table; the chain
  * catches what goes around them (direct edits of the database file).
+ * The mechanism (encoding, head row, verification walk) is journal/chain.h's,
+ * shared with the access log.
  */
 #ifndef PROXIMA_JOURNAL_JOURNAL_H
 #define PROXIMA_JOURNAL_JOURNAL_H

@@ -16,6 +16,7 @@
 #include "core/file.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
+#include "journal/chain.h"
 #include "journal/journal.h"
 
 #define REF_FILE_MAX (16u << 20)
@@ -557,16 +558,6 @@ static int check_communes(const struct ref_data *d, const char *path, struct err
     return 0;
 }
 
-static void hex(char *out, const unsigned char *bin, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[bin[i] >> 4];
-        out[2 * i + 1] = digits[bin[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 static int read_all(struct arena *a, const char *data_dir, struct ref_data *d, struct err *e)
 {
     static const char *const cols[RF__COUNT][9] = {
@@ -603,7 +594,7 @@ static int read_all(struct arena *a, const char *data_dir, struct ref_data *d, s
             return -1;
         }
         crypto_generichash(h, sizeof(h), (const unsigned char *)buf.buf, buf.len, NULL, 0);
-        hex(d->file_digest[f], h, sizeof(h));
+        chain_hex(d->file_digest[f], h, sizeof(h));
         crypto_generichash_update(&all, (const unsigned char *)ref_file_names[f],
                                   strlen(ref_file_names[f]) + 1);
         crypto_generichash_update(&all, h, sizeof(h));
@@ -620,7 +611,7 @@ static int read_all(struct arena *a, const char *data_dir, struct ref_data *d, s
     if (rc)
         return -1;
     crypto_generichash_final(&all, h, sizeof(h));
-    hex(d->digest, h, sizeof(h));
+    chain_hex(d->digest, h, sizeof(h));
     if (d->ncommunes == 0)
         return err_set(e, ERR_INVALID, "%s/ref/communes.csv : aucune commune", data_dir);
     return 0;

@@ -279,6 +279,85 @@ const struct store_migration store_migrations[] = {
      "  position INTEGER NOT NULL,\n"
      "  PRIMARY KEY (session, dossier)\n"
      ");\n"},
+    {5, "indicators",
+     /* closed years: their figures are frozen below and never recomputed */
+     "CREATE TABLE year_closed (\n"
+     "  year INTEGER PRIMARY KEY,\n"
+     "  closed_at INTEGER NOT NULL,\n"
+     "  actor TEXT NOT NULL\n"
+     ");\n"
+     /* the definitions in force when the year was closed (dictionary order) */
+     "CREATE TABLE indicator_definition (\n"
+     "  year INTEGER NOT NULL REFERENCES year_closed(year),\n"
+     "  code TEXT NOT NULL,\n"
+     "  position INTEGER NOT NULL,\n"
+     "  version INTEGER NOT NULL,\n"
+     "  label TEXT NOT NULL,\n"
+     "  section TEXT NOT NULL,\n"
+     "  unit TEXT NOT NULL,\n"
+     "  scale INTEGER NOT NULL DEFAULT 0,\n"
+     "  definition TEXT NOT NULL,\n"
+     "  calculation TEXT NOT NULL,\n"
+     "  PRIMARY KEY (year, code)\n"
+     ");\n"
+     /* the areas of each grid that year, so that a zero (not stored) is told
+        from an area that did not exist */
+     "CREATE TABLE indicator_area (\n"
+     "  year INTEGER NOT NULL REFERENCES year_closed(year),\n"
+     "  grid TEXT NOT NULL,\n"
+     "  area TEXT NOT NULL,\n"
+     "  name TEXT NOT NULL,\n"
+     "  PRIMARY KEY (year, grid, area)\n"
+     ");\n"
+     /* one frozen figure: month 0 is the year; area 'departement' is the
+        whole département; NULL is "not defined" (n.d.); zeros are not
+        stored */
+     "CREATE TABLE indicator_value (\n"
+     "  year INTEGER NOT NULL REFERENCES year_closed(year),\n"
+     "  code TEXT NOT NULL,\n"
+     "  version INTEGER NOT NULL,\n"
+     "  grid TEXT NOT NULL,\n"
+     "  area TEXT NOT NULL,\n"
+     "  month INTEGER NOT NULL CHECK (month BETWEEN 0 AND 12),\n"
+     "  value INTEGER,\n"
+     "  PRIMARY KEY (year, code, grid, area, month)\n"
+     ");\n"
+     "CREATE TRIGGER year_closed_no_update BEFORE UPDATE ON year_closed\n"
+     "BEGIN SELECT RAISE(ABORT, 'a closed year is final'); END;\n"
+     "CREATE TRIGGER year_closed_no_delete BEFORE DELETE ON year_closed\n"
+     "BEGIN SELECT RAISE(ABORT, 'a closed year is final'); END;\n"
+     "CREATE TRIGGER indicator_definition_no_update BEFORE UPDATE ON indicator_definition\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER indicator_definition_no_delete BEFORE DELETE ON indicator_definition\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER indicator_area_no_update BEFORE UPDATE ON indicator_area\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER indicator_area_no_delete BEFORE DELETE ON indicator_area\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER indicator_value_no_update BEFORE UPDATE ON indicator_value\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER indicator_value_no_delete BEFORE DELETE ON indicator_value\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"},
+    {6, "http_sessions",
+     /* sessions of the HTTP server (src/http/session.c): the cookie holds a
+        random 256-bit token, only its BLAKE2b-256 hash is stored, so that a
+        copy of the database opens no session */
+     "CREATE TABLE http_session (\n"
+     "  id_hash BLOB PRIMARY KEY,\n"
+     "  login TEXT NOT NULL,\n"
+     "  created INTEGER NOT NULL,\n"
+     "  last_seen INTEGER NOT NULL,\n"
+     "  csrf TEXT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX http_session_login ON http_session(login);\n"
+     /* failed sign-ins, per login and per client address, kept 15 minutes
+        (the throttling window) and purged as they age */
+     "CREATE TABLE http_login_failure (\n"
+     "  kind TEXT NOT NULL CHECK (kind IN ('login', 'ip')),\n"
+     "  key TEXT NOT NULL,\n"
+     "  at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX http_login_failure_key ON http_login_failure(kind, key, at);\n"},
 };
 
 const size_t store_migrations_count = ARRAY_SIZE(store_migrations);

@@ -87,7 +87,7 @@ static inline const char *hist_nir(struct hist *h, const char *thirteen)
         if (store_begin((h)->s, &(h)->e) != 0)                                                     \
             fail_msg("begin: %s", (h)->e.message);                                                 \
         if ((call) != 0)                                                                           \
-            fail_msg("%s: %s (%s) [%s]", #call, (h)->e.message, (h)->e.detail, (h)->e.hint);      \
+            fail_msg("%s: %s (%s) [%s]", #call, (h)->e.message, (h)->e.detail, (h)->e.hint);       \
         if (store_commit((h)->s, &(h)->e) != 0)                                                    \
             fail_msg("commit: %s", (h)->e.message);                                                \
     } while (0)
@@ -146,7 +146,8 @@ static inline void hist_build(struct hist *h)
     HIST_OP(h, "2022-01-10", 9, case_person_create(c, &in1, &p1, &h->e));
     HIST_OP(h, "2022-01-10", 10, case_person_create(c, &in2, &p2, &h->e));
     HIST_OP(h, "2022-02-01", 9, case_person_create(c, &in3, &p3, &h->e));
-    HIST_OP(h, "2022-01-11", 9, case_household_create(c, NULL, "Foyer Martin", "2022-01-11", &f1, &h->e));
+    HIST_OP(h, "2022-01-11", 9,
+            case_household_create(c, NULL, "Foyer Martin", "2022-01-11", &f1, &h->e));
     HIST_OP(h, "2022-01-11", 10, case_household_add(c, f1, p1, "demandeur", "2022-01-11", &h->e));
     HIST_OP(h, "2022-01-11", 11, case_household_add(c, f1, p2, "conjoint", "2022-01-11", &h->e));
     HIST_OP(h, "2022-01-12", 9,
@@ -156,8 +157,11 @@ static inline void hist_build(struct hist *h)
     /* a secours d'urgence granted and paid */
     facts = hist_facts("{\"montant_demande\":\"200.00\",\"besoin\":\"alimentation\"}");
     {
-        struct case_open_input o = {.dispositif = "secours_urgence", .beneficiary = f1,
-                                    .person = p1, .date = "2022-03-01", .facts = facts};
+        struct case_open_input o = {.dispositif = "secours_urgence",
+                                    .beneficiary = f1,
+                                    .person = p1,
+                                    .date = "2022-03-01",
+                                    .facts = facts};
         HIST_OP(h, "2022-03-01", 9, case_dossier_open(c, &o, &d1, &h->e));
     }
     json_decref(facts);
@@ -181,8 +185,10 @@ static inline void hist_build(struct hist *h)
     /* a refusal with a motive ("quote" and a new line: escaped in the export) */
     facts = hist_facts("{\"montant_demande\":\"300.00\",\"besoin\":\"energie\"}");
     {
-        struct case_open_input o = {.dispositif = "secours_urgence", .beneficiary = f1,
-                                    .date = "2022-04-01", .facts = facts};
+        struct case_open_input o = {.dispositif = "secours_urgence",
+                                    .beneficiary = f1,
+                                    .date = "2022-04-01",
+                                    .facts = facts};
         HIST_OP(h, "2022-04-01", 9, case_dossier_open(c, &o, &d2, &h->e));
     }
     json_decref(facts);
@@ -191,7 +197,8 @@ static inline void hist_build(struct hist *h)
         HIST_OP(h, "2022-04-02", 9, case_dossier_op(c, d2, OP_INSTRUIRE, &i, &h->e));
     }
     {
-        struct case_op_input i = {.date = "2022-04-05", .outcome = "refus",
+        struct case_op_input i = {.date = "2022-04-05",
+                                  .outcome = "refus",
                                   .motive = "aide \"énergie\" déjà accordée\npar le FSL"};
         HIST_OP(h, "2022-04-05", 9, case_dossier_op(c, d2, OP_DECIDER, &i, &h->e));
     }
@@ -199,8 +206,10 @@ static inline void hist_build(struct hist *h)
     /* a FAJ decided in commission */
     facts = hist_facts("{\"montant_demande\":\"400.00\",\"objet\":\"formation\"}");
     {
-        struct case_open_input o = {.dispositif = "fonds_aide_jeunes", .beneficiary = p3,
-                                    .date = "2022-05-02", .facts = facts};
+        struct case_open_input o = {.dispositif = "fonds_aide_jeunes",
+                                    .beneficiary = p3,
+                                    .date = "2022-05-02",
+                                    .facts = facts};
         HIST_OP(h, "2022-05-02", 9, case_dossier_open(c, &o, &d3, &h->e));
     }
     json_decref(facts);
@@ -224,12 +233,15 @@ static inline void hist_build(struct hist *h)
             case_session_close(c, s1, "Séance du 10 mai 2022 : 1 dossier examiné.", &h->e));
 
     /* a move, a member leaving, a reception act */
-    HIST_OP(h, "2022-06-01", 9, case_person_move(c, p2, "62510", "8 rue Thiers", "2022-06-01", &h->e));
+    HIST_OP(h, "2022-06-01", 9,
+            case_person_move(c, p2, "62510", "8 rue Thiers", "2022-06-01", &h->e));
     HIST_OP(h, "2022-09-01", 9, case_household_leave(c, f1, p2, "2022-09-01", &h->e));
     facts = hist_facts("{\"motif\":\"information\"}");
     {
-        struct case_act_input i = {.dispositif = "accueil_physique", .date = "2022-09-15",
-                                   .site = "mds:calaisis", .facts = facts};
+        struct case_act_input i = {.dispositif = "accueil_physique",
+                                   .date = "2022-09-15",
+                                   .site = "mds:calaisis",
+                                   .facts = facts};
         HIST_OP(h, "2022-09-15", 9, case_act_record(c, &i, &a1, &h->e));
     }
     json_decref(facts);

@@ -13,6 +13,7 @@
 
 #include "core/compat.h"
 #include "case/exchange.h"
+#include "core/file.h"
 #include "journal/journal.h"
 
 #include "exchange_history.h"
@@ -23,8 +24,8 @@
 static struct catalog cat;
 
 struct fx {
-    struct hist src;     /* the history */
-    struct strbuf dump;  /* its export */
+    struct hist src;    /* the history */
+    struct strbuf dump; /* its export */
     char digest[65];
 };
 
@@ -92,8 +93,7 @@ struct imported {
     int rc;
 };
 
-static void import_into_fresh(struct imported *r, const char *text, size_t len,
-                              size_t max_errors)
+static void import_into_fresh(struct imported *r, const char *text, size_t len, size_t max_errors)
 {
     FILE *errs;
 
@@ -190,14 +190,14 @@ static void test_export_shape(void **state)
     assert_true(n > 20);
     assert_string_equal(header + strlen(header) - strlen(want), want);
     assert_non_null(strstr(header, "{\"format\":\"proxima-journal\",\"version\":1,"
-                                    "\"departement\":\"62\",\"exporte_le\":"
-                                    "\"2023-01-02T09:00:00+01:00\""));
+                                   "\"departement\":\"62\",\"exporte_le\":"
+                                   "\"2023-01-02T09:00:00+01:00\""));
     free(header);
     /* the first event: the first person, recorded on 2022-01-10 at 09:00 in Paris */
     header = line_of(d, 2);
     assert_non_null(strstr(header, "{\"type\":\"person.created\",\"date_enregistrement\":"
-                                    "\"2022-01-10T09:00:00+01:00\",\"acteur\":\"system\","
-                                    "\"contenu\":{"));
+                                   "\"2022-01-10T09:00:00+01:00\",\"acteur\":\"system\","
+                                   "\"contenu\":{"));
     free(header);
     /* summer time, and the motive escaped on one line */
     assert_non_null(strstr(d, "\"date_enregistrement\":\"2022-06-01T09:00:00+02:00\""));
@@ -351,7 +351,7 @@ static void test_export_filters(void **state)
     assert_int_equal(case_export(f->src.s, &o, NULL, &sb, &st, &f->src.e), 0);
     assert_int_equal(st.events, 5);
     assert_non_null(strstr(sb.buf, "\"depuis\":\"2022-03-01\",\"jusqu_au\":\"2022-03-31\","
-                                    "\"evenements\":5}\n"));
+                                   "\"evenements\":5}\n"));
     assert_null(strstr(sb.buf, "person.created"));
 
     /* a day with nothing recorded: a valid, empty file */
@@ -683,10 +683,10 @@ static void test_import_needs_capability(void **state)
     struct fx *f = *state;
     struct imported r;
     struct access_user u;
-    struct access_grant g = {.role = "travailleur_social", .site_grid = "mds",
-                             .site_code = "calaisis"};
-    struct access_grant admin = {.role = "administrateur", .site_grid = "departement",
-                                 .site_code = "62"};
+    struct access_grant g = {
+        .role = "travailleur_social", .site_grid = "mds", .site_code = "calaisis"};
+    struct access_grant admin = {
+        .role = "administrateur", .site_grid = "departement", .site_code = "62"};
     struct store_stmt *q;
     int64_t refusals = 0;
     char d[65];
@@ -699,11 +699,11 @@ static void test_import_needs_capability(void **state)
     assert_int_equal(access_user_load(r.h.s, &r.h.a, "paul.agent", &u, &r.h.e), 0);
     r.h.c.user = &u;
     r.h.c.actor = "paul.agent";
-    assert_int_equal(case_import(&r.h.c, f->dump.buf, f->dump.len, "x", 20, NULL, &r.st, &r.e),
-                     -1);
+    assert_int_equal(case_import(&r.h.c, f->dump.buf, f->dump.len, "x", 20, NULL, &r.st, &r.e), -1);
     assert_int_equal(r.e.code, ERR_FORBIDDEN);
-    q = store_prepare(r.h.s, "SELECT COUNT(*) FROM access_log WHERE action = 'refus' AND login = "
-                             "'paul.agent' AND object_type = 'journal'",
+    q = store_prepare(r.h.s,
+                      "SELECT COUNT(*) FROM access_log WHERE action = 'refus' AND login = "
+                      "'paul.agent' AND object_type = 'journal'",
                       &r.h.e);
     assert_non_null(q);
     if (store_step(q, &r.h.e) == STORE_ROW)
@@ -734,8 +734,7 @@ static void test_second_import_refused(void **state)
 
     import_into_fresh(&r, f->dump.buf, f->dump.len, 20);
     assert_int_equal(r.rc, 0);
-    assert_int_equal(case_import(&r.h.c, f->dump.buf, f->dump.len, "encore", 5, NULL, &r.st,
-                                 &r.e),
+    assert_int_equal(case_import(&r.h.c, f->dump.buf, f->dump.len, "encore", 5, NULL, &r.st, &r.e),
                      -1);
     assert_int_equal(r.e.code, ERR_INVALID);
     assert_int_equal(r.st.errors, 5);
@@ -777,11 +776,74 @@ static void test_parse_instant(void **state)
     (void)state;
 }
 
+/*
+ * docs/FORMAT.md holds an example line for every event type, and each one
+ * uses only the fields the engine allows (whatever else it would need: the
+ * examples are not one coherent history).
+ */
+static void test_format_doc_examples(void **state)
+{
+    struct strbuf doc;
+    struct err e;
+    struct hist h;
+    bool seen[CASE_EXCHANGE_TYPES_MAX] = {false};
+    const char *p;
+    size_t examples = 0;
+
+    strbuf_init(&doc, 0);
+    err_clear(&e);
+    if (file_read_all(PROXIMA_DATADIR "/../docs/FORMAT.md", &doc, 1 << 20, &e) != 0)
+        fail_msg("%s", e.message);
+    hist_open(&h, &cat);
+    for (p = doc.buf; (p = strstr(p, "\n{\"type\":\"")) != NULL; p++) {
+        char *line = strndup(p + 1, strcspn(p + 1, "\n"));
+        json_error_t je;
+        json_t *v = json_loads(line, 0, &je), *content;
+        const char *type;
+        int i;
+
+        if (!v)
+            fail_msg("example does not parse: %s\n%s", je.text, line);
+        type = json_string_value(json_object_get(v, "type"));
+        content = json_object_get(v, "contenu");
+        assert_non_null(type);
+        assert_true(json_is_object(content));
+        assert_non_null(json_object_get(v, "date_enregistrement"));
+        assert_non_null(json_object_get(v, "acteur"));
+        i = -1;
+        for (int k = 0; case_exchange_types[k]; k++)
+            if (!strcmp(case_exchange_types[k], type))
+                i = k;
+        if (i < 0)
+            fail_msg("example of an unknown type: %s", type);
+        seen[i] = true;
+        /* applied on an empty base: may fail on state, never on a field name */
+        assert_int_equal(store_begin(h.s, &h.e), 0);
+        err_clear(&h.e);
+        if (case_apply(&h.c, type, content, &h.e) != 0 &&
+            (strstr(h.e.message, "champ inconnu") ||
+             strstr(h.e.message, "type d'événement inconnu")))
+            fail_msg("example of %s: %s", type, h.e.message);
+        store_rollback(h.s);
+        json_decref(v);
+        free(line);
+        examples++;
+    }
+    for (int k = 0; case_exchange_types[k]; k++)
+        if (!seen[k])
+            fail_msg("docs/FORMAT.md has no example line of %s", case_exchange_types[k]);
+    assert_true(examples >= 22);
+    hist_close(&h);
+    strbuf_release(&doc);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_listed_type_is_known),
         cmocka_unit_test(test_parse_instant),
+        cmocka_unit_test(test_format_doc_examples),
         cmocka_unit_test(test_minimal_file_imports),
         cmocka_unit_test(test_unknown_type),
         cmocka_unit_test(test_unknown_field),

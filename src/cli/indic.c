@@ -1,0 +1,533 @@
+/*
+ * indic.c: `proxima indicateurs` (list, show, compute, explain) and
+ * `proxima close-year`: the indicator dictionary and its engine as the
+ * statisticians, the managers and the DPO see them. Values of a closed year
+ * are the frozen ones. With --as, counts need the "statistiques.lire"
+ * capability, and the ids behind a figure need "dossier.lire" on the area
+ * for every data class of its dispositifs; each listing of ids is written
+ * to the access log.
+ */
+#include "core/compat.h"
+#include "cli/indiccli.h"
+
+#include <jansson.h>
+
+#include "cli/casecli.h"
+#include "core/strbuf.h"
+
+static const char usage[] =
+    "proxima indicateurs list [--section S] | show CODE | compute --year AAAA [--grille G] "
+    "[--code C] [--mois M] | explain CODE --year AAAA [--grille G --zone Z] [--mois M]";
+static const char usage_close[] = "proxima close-year AAAA";
+
+/* ---- shared with check.c (indiccli.h) ------------------------------------ */
+
+int cli_indic_open(struct cli_ctx *c, struct cli_indic *k, bool need_store)
+{
+    memset(k, 0, sizeof(*k));
+    if (need_store) {
+        struct store *s = cli_open_store(c, true);
+        if (!s)
+            return -1;
+        if (c->as_login) {
+            if (access_user_load(s, &c->arena, c->as_login, &k->u, &c->err) != 0) {
+                if (c->err.code == ERR_NOT_FOUND) {
+                    err_set(&c->err, ERR_UNAUTHENTICATED, "agent inconnu : « %s » (--as)",
+                            c->as_login);
+                    err_hint(&c->err, "« proxima user list » liste les agents");
+                }
+                return -1;
+            }
+            if (!k->u.active) {
+                return err_set(&c->err, ERR_UNAUTHENTICATED,
+                               "le compte de l'agent %s est désactivé", c->as_login);
+            }
+            k->has_user = true;
+        }
+    }
+    if (catalog_load(&k->cat, cli_data_path(c, "catalogue"), &c->err) != 0) {
+        err_prefix(&c->err, "chargement du catalogue : ");
+        memset(&k->cat, 0, sizeof(k->cat));
+        return -1;
+    }
+    if (indic_dict_load(&k->dict, cli_data_path(c, "indicateurs"), &k->cat, &c->err) != 0) {
+        err_prefix(&c->err, "dictionnaire des indicateurs : ");
+        catalog_release(&k->cat);
+        memset(&k->cat, 0, sizeof(k->cat));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_indic_close(struct cli_indic *k, int rc)
+{
+    indic_dict_release(&k->dict);
+    catalog_release(&k->cat);
+    return rc;
+}
+
+int cli_indic_can_count(struct cli_ctx *c, struct cli_indic *k)
+{
+    if (!k->has_user)
+        return 0;
+    for (size_t i = 0; i < k->u.ngrants; i++) {
+        const struct catalog_role *r = catalog_role(&k->cat, k->u.grants[i].role);
+        if (r && catalog_role_can(r, "statistiques.lire"))
+            return 0;
+    }
+    err_set(&c->err, ERR_FORBIDDEN,
+            "l'agent %s n'a pas le droit de consulter les statistiques (statistiques.lire)",
+            k->u.login);
+    return err_hint(&c->err, "un rôle statistiques, cadre_mds ou elu donne ce droit");
+}
+
+int cli_indic_year(struct cli_ctx *c, const char *use, const char *opt, const char *v, int *year)
+{
+    int64_t y;
+
+    if (!v)
+        return cli_usage(c, use, "%s manquant : précisez l'année", opt);
+    if (parse_int64(v, strlen(v), &y) != 0 || y < 1900 || y > 2999)
+        return cli_usage(c, use, "%s : année invalide « %s »", opt, v);
+    *year = (int)y;
+    return 0;
+}
+
+int cli_indic_values(struct cli_ctx *c, struct cli_indic *k, int year, const char *grid,
+                     struct indic_result *r, bool *frozen)
+{
+    if (indic_frozen(c->store, year, grid, &c->arena, r, frozen, &c->err) != 0)
+        return -1;
+    if (*frozen)
+        return 0;
+    return indic_compute(c->store, &k->dict, &k->cat, year, grid, &c->arena, r, &c->err);
+}
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static const char *value_text(struct cli_ctx *c, const struct indic_def *def, int64_t v)
+{
+    struct strbuf sb;
+    const char *r;
+
+    strbuf_init(&sb, 128);
+    if (def)
+        indic_value_format(&sb, def->unit, def->scale, v);
+    else
+        indic_value_format(&sb, UNIT_NOMBRE, 0, v);
+    r = arena_strdup(&c->arena, sb.buf);
+    strbuf_release(&sb);
+    return r;
+}
+
+static json_t *value_json(int64_t v)
+{
+    return v == INDIC_UNDEFINED ? json_null() : json_integer(v);
+}
+
+/* Display width of UTF-8 text: one column per code point. */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void pad(const char *s, size_t w)
+{
+    fputs(s, stdout);
+    for (size_t i = width(s); i < w; i++)
+        putchar(' ');
+}
+
+static int parse_month(struct cli_ctx *c, const char *v, int *month)
+{
+    int64_t m;
+
+    *month = 0;
+    if (!v)
+        return 0;
+    if (parse_int64(v, strlen(v), &m) != 0 || m < 0 || m > 12)
+        return cli_usage(c, usage, "--mois : mois invalide « %s » (1 à 12, 0 pour l'année)", v);
+    *month = (int)m;
+    return 0;
+}
+
+static const struct indic_def *find_def(struct cli_ctx *c, struct cli_indic *k, const char *code)
+{
+    const struct indic_def *def = indic_find(&k->dict, code);
+    if (!def) {
+        err_set(&c->err, ERR_NOT_FOUND, "indicateur inconnu : « %s »", code);
+        err_hint(&c->err, "« proxima indicateurs list » donne les codes");
+    }
+    return def;
+}
+
+static json_t *def_json(const struct indic_def *def, const struct catalog *cat)
+{
+    struct strbuf sb;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s}", "code", def->code, "libelle",
+                          def->label, "section", def->section, "unite", indic_unit_code(def->unit),
+                          "version", def->version, "definition", def->definition, "source",
+                          indic_source_code(def->source), "fichier", def->file);
+    strbuf_init(&sb, 0);
+    indic_describe(def, cat, &sb);
+    json_object_set_new(o, "calcul", json_string(sb.buf));
+    strbuf_release(&sb);
+    if (def->unit == UNIT_DECIMAL)
+        json_object_set_new(o, "echelle", json_integer(def->scale));
+    return o;
+}
+
+/* ---- list, show -------------------------------------------------------------- */
+
+static int cmd_list(struct cli_ctx *c, int argc, char **argv)
+{
+    const char *section = NULL;
+    const struct cli_optdef defs[] = {{"--section", CLI_OPT_ONE, &section}};
+    struct cli_indic k;
+    json_t *arr;
+    size_t n = 0;
+
+    if (cli_parse(c, argc, argv, 2, usage, defs, ARRAY_SIZE(defs), NULL, 0, 0, NULL) != 0 ||
+        cli_indic_open(c, &k, false) != 0)
+        return -1;
+    arr = json_array();
+    for (size_t i = 0; i < k.dict.ndefs; i++) {
+        const struct indic_def *def = &k.dict.defs[i];
+        if (section && strcmp(def->section, section) != 0)
+            continue;
+        n++;
+        if (c->json) {
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:s, s:s, s:i}", "code", def->code,
+                                            "libelle", def->label, "section", def->section, "unite",
+                                            indic_unit_code(def->unit), "version", def->version));
+            continue;
+        }
+        pad(def->code, 46);
+        pad(def->section, 11);
+        pad(indic_unit_code(def->unit), 9);
+        printf("%s\n", def->label);
+    }
+    if (c->json)
+        return cli_indic_close(&k, cli_print_json(c, arr));
+    json_decref(arr);
+    if (section && n == 0) {
+        err_set(&c->err, ERR_NOT_FOUND, "aucun indicateur dans la section « %s »", section);
+        return cli_indic_close(&k, err_hint(&c->err, "sections : mds, autonomie, insertion, "
+                                                     "enfance, jeunesse, annexe"));
+    }
+    printf("%zu indicateurs\n", n);
+    return cli_indic_close(&k, 0);
+}
+
+static int cmd_show(struct cli_ctx *c, int argc, char **argv)
+{
+    const char *pos[1];
+    const struct indic_def *def;
+    struct cli_indic k;
+    struct strbuf sb;
+
+    if (cli_parse(c, argc, argv, 2, usage, NULL, 0, pos, 1, 1, NULL) != 0 ||
+        cli_indic_open(c, &k, false) != 0)
+        return -1;
+    def = find_def(c, &k, pos[0]);
+    if (!def)
+        return cli_indic_close(&k, -1);
+    if (c->json)
+        return cli_indic_close(&k, cli_print_json(c, def_json(def, &k.cat)));
+    printf("%s : %s\n", def->code, def->label);
+    printf("Section : %s (fichier %s), version %d, unité %s", def->section, def->file, def->version,
+           indic_unit_code(def->unit));
+    if (def->unit == UNIT_DECIMAL)
+        printf(" (%d décimales)", def->scale);
+    printf("\n\nDéfinition : %s\n\nCalcul :\n", def->definition);
+    strbuf_init(&sb, 0);
+    indic_describe(def, &k.cat, &sb);
+    for (const char *p = sb.buf; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        printf("  %.*s\n", (int)n, p);
+        p += n + (nl ? 1 : 0);
+    }
+    strbuf_release(&sb);
+    return cli_indic_close(&k, 0);
+}
+
+/* ---- compute --------------------------------------------------------------------- */
+
+static int cmd_compute(struct cli_ctx *c, int argc, char **argv)
+{
+    const char *year_s = NULL, *grid = NULL, *code = NULL, *month_s = NULL;
+    const struct cli_optdef defs[] = {{"--year", CLI_OPT_ONE, &year_s},
+                                      {"--grille", CLI_OPT_ONE, &grid},
+                                      {"--code", CLI_OPT_ONE, &code},
+                                      {"--mois", CLI_OPT_ONE, &month_s}};
+    struct cli_indic k;
+    struct indic_result r;
+    int year, month, rc = -1;
+    bool frozen;
+    json_t *out = NULL, *arr = NULL;
+
+    if (cli_parse(c, argc, argv, 2, usage, defs, ARRAY_SIZE(defs), NULL, 0, 0, NULL) != 0 ||
+        cli_indic_year(c, usage, "--year", year_s, &year) != 0 ||
+        parse_month(c, month_s, &month) != 0)
+        return -1;
+    if (!grid)
+        grid = "mds";
+    if (!indic_grid_known(grid))
+        return cli_usage(c, usage,
+                         "--grille : grille inconnue « %s » (mds, territoire, mdadt, epci, "
+                         "commune, departement)",
+                         grid);
+    if (cli_indic_open(c, &k, true) != 0)
+        return -1;
+    if (cli_indic_can_count(c, &k) != 0)
+        goto out;
+    if (code && !find_def(c, &k, code))
+        goto out;
+    if (cli_indic_values(c, &k, year, grid, &r, &frozen) != 0)
+        goto out;
+    if (c->json) {
+        json_t *zones = json_array();
+        out = json_pack("{s:i, s:s, s:i, s:b}", "annee", year, "grille", grid, "mois", month,
+                        "figees", frozen);
+        for (size_t a = 0; a < r.nareas; a++)
+            json_array_append_new(
+                zones, json_pack("{s:s, s:s}", "code", r.area_codes[a], "nom", r.area_names[a]));
+        json_object_set_new(out, "zones", zones);
+        arr = json_array();
+    } else {
+        printf("Indicateurs %d, grille %s, %s%s\n", year, grid,
+               month ? arena_printf(&c->arena, "mois %d", month) : "année entière",
+               frozen ? " (année close : valeurs figées)" : "");
+    }
+    for (size_t i = 0; i < r.ndefs; i++) {
+        const struct indic_def *def = indic_find(&k.dict, r.codes[i]);
+        if (code && strcmp(r.codes[i], code) != 0)
+            continue;
+        if (c->json) {
+            json_t *vals = json_object();
+            json_t *o =
+                json_pack("{s:s, s:s, s:s, s:i}", "code", r.codes[i], "libelle",
+                          def ? def->label : r.codes[i], "unite",
+                          def ? indic_unit_code(def->unit) : "nombre", "version", r.versions[i]);
+            for (size_t a = 0; a < r.nareas; a++)
+                json_object_set_new(vals, r.area_codes[a],
+                                    value_json(indic_value(&r, i, a, month)));
+            json_object_set_new(vals, INDIC_DEPARTEMENT,
+                                value_json(indic_value(&r, i, r.nareas, month)));
+            json_object_set_new(o, "valeurs", vals);
+            json_array_append_new(arr, o);
+            continue;
+        }
+        printf("\n%s : %s\n", r.codes[i], def ? def->label : "");
+        for (size_t a = 0; a <= r.nareas; a++) {
+            printf("  ");
+            pad(a < r.nareas ? r.area_names[a] : "Département", 40);
+            printf("%s\n", value_text(c, def, indic_value(&r, i, a, month)));
+        }
+    }
+    if (c->json) {
+        json_object_set_new(out, "indicateurs", arr);
+        rc = cli_print_json(c, out);
+    } else {
+        rc = 0;
+    }
+out:
+    return cli_indic_close(&k, rc);
+}
+
+/* ---- explain ------------------------------------------------------------------- */
+
+/* Data classes of the rows behind def (its dispositifs and its terms'). */
+static void def_classes(const struct indic_dict *d, const struct catalog *cat,
+                        const struct indic_def *def, bool *classes, int depth)
+{
+    if (depth > 32)
+        return;
+    for (size_t i = 0; i < def->ndispositifs; i++) {
+        const struct catalog_dispositif *x = catalog_find(cat, def->dispositifs[i]);
+        if (x)
+            classes[x->data_class] = true;
+    }
+    if (def->source == SRC_RAPPORT) {
+        def_classes(d, cat, indic_find(d, def->numerator), classes, depth + 1);
+        def_classes(d, cat, indic_find(d, def->denominator), classes, depth + 1);
+    }
+    for (size_t t = 0; t < def->nterms; t++)
+        def_classes(d, cat, indic_find(d, def->terms[t]), classes, depth + 1);
+}
+
+/*
+ * With --as: may the agent list the dossiers behind def in area? It needs
+ * dossier.lire on the area's site (an MDS or MDADT; other grids and the
+ * département need a département grant) for every class of data behind it.
+ */
+static int may_list_ids(struct cli_ctx *c, struct cli_indic *k, const struct indic_def *def,
+                        const char *grid, const char *area, const char **grant)
+{
+    bool classes[CLASS__COUNT] = {false};
+    struct access_target t = {.object_type = "indicateur", .object_id = def->code};
+    bool site = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt"));
+
+    *grant = NULL;
+    t.site_grid = site ? grid : ACCESS_SITE_DEPARTEMENT;
+    t.site_code = site ? area : "62";
+    def_classes(&k->dict, &k->cat, def, classes, 0);
+    classes[CLASS_NONE] = true;
+    for (int cl = 0; cl < CLASS__COUNT; cl++) {
+        if (!classes[cl])
+            continue;
+        t.data_class = (enum data_class)cl;
+        if (access_check(&k->cat, &k->u, "dossier.lire", &t, &c->arena, grant, &c->err) != 0) {
+            struct err logerr;
+            err_clear(&logerr);
+            if (access_log_append(c->store, k->u.login, "refus", &t, NULL, &logerr) != 0)
+                fprintf(stderr, "warning: access refusal not logged: %s\n", logerr.message);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int cmd_explain(struct cli_ctx *c, int argc, char **argv)
+{
+    const char *year_s = NULL, *grid = NULL, *area = NULL, *month_s = NULL, *pos[1];
+    const struct cli_optdef defs[] = {{"--year", CLI_OPT_ONE, &year_s},
+                                      {"--grille", CLI_OPT_ONE, &grid},
+                                      {"--zone", CLI_OPT_ONE, &area},
+                                      {"--mois", CLI_OPT_ONE, &month_s}};
+    const struct indic_def *def;
+    struct cli_indic k;
+    struct indic_result r;
+    const char **ids, *grant = NULL;
+    size_t n, ai, di;
+    int64_t value;
+    int year, month, rc = -1;
+    bool frozen;
+
+    if (cli_parse(c, argc, argv, 2, usage, defs, ARRAY_SIZE(defs), pos, 1, 1, NULL) != 0 ||
+        cli_indic_year(c, usage, "--year", year_s, &year) != 0 ||
+        parse_month(c, month_s, &month) != 0)
+        return -1;
+    if (area && !grid)
+        return cli_usage(c, usage, "--zone demande --grille (mds, territoire...)");
+    if (!grid)
+        grid = "departement";
+    if (!indic_grid_known(grid))
+        return cli_usage(c, usage, "--grille : grille inconnue « %s »", grid);
+    if (cli_indic_open(c, &k, true) != 0)
+        return -1;
+    if (cli_indic_can_count(c, &k) != 0 || !(def = find_def(c, &k, pos[0])))
+        goto out;
+    if (cli_indic_values(c, &k, year, grid, &r, &frozen) != 0)
+        goto out;
+    ai = area ? indic_result_area(&r, area) : r.nareas;
+    if (ai == SIZE_MAX) {
+        err_set(&c->err, ERR_NOT_FOUND, "zone inconnue « %s » dans la grille %s", area, grid);
+        err_hint(&c->err, "« proxima indicateurs compute --year %d --grille %s » liste les zones",
+                 year, grid);
+        goto out;
+    }
+    if (k.has_user && may_list_ids(c, &k, def, grid, area, &grant) != 0)
+        goto out;
+    if (indic_explain(c->store, &k.dict, &k.cat, def->code, year, month, grid, area, &c->arena,
+                      &ids, &n, &c->err) != 0)
+        goto out;
+    if (k.has_user) {
+        struct access_target t = {
+            .site_grid = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt"))
+                             ? grid
+                             : ACCESS_SITE_DEPARTEMENT,
+            .site_code = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt")) ? area : "62",
+            .object_type = "indicateur",
+            .object_id =
+                arena_printf(&c->arena, "%s %d %s:%s mois %d (%zu identifiants)", def->code, year,
+                             grid, area ? area : INDIC_DEPARTEMENT, month, n)};
+        if (access_log_append(c->store, k.u.login, "lecture", &t, grant, &c->err) != 0)
+            goto out;
+    }
+    di = indic_result_index(&r, def->code);
+    value = di == SIZE_MAX ? INDIC_UNDEFINED : indic_value(&r, di, ai, month);
+    if (c->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_string(ids[i]));
+        rc = cli_print_json(c, json_pack("{s:s, s:i, s:s, s:s, s:i, s:o, s:b, s:o}", "code",
+                                         def->code, "annee", year, "grille", grid, "zone",
+                                         area ? area : INDIC_DEPARTEMENT, "mois", month, "valeur",
+                                         value_json(value), "figee", frozen, "identifiants", arr));
+        goto out;
+    }
+    printf("%s (%s), %d, %s %s, %s : %s\n", def->code, def->label, year, grid,
+           area ? area : "(département)",
+           month ? arena_printf(&c->arena, "mois %d", month) : "année", value_text(c, def, value));
+    printf("Définition : %s\n", def->definition);
+    if (frozen)
+        printf("Année close : la valeur est figée ; la liste ci-dessous vient des données "
+               "actuelles.\n");
+    printf("%zu %s derrière ce chiffre :\n", n,
+           def->source == SRC_ACTES ? "actes" : "dossiers ou actes");
+    for (size_t i = 0; i < n; i++)
+        printf("  %s\n", ids[i]);
+    rc = 0;
+out:
+    return cli_indic_close(&k, rc);
+}
+
+int cmd_indicateurs(struct cli_ctx *c, int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage(c, usage, "sous-commande manquante");
+    if (!strcmp(argv[1], "list"))
+        return cmd_list(c, argc, argv);
+    if (!strcmp(argv[1], "show"))
+        return cmd_show(c, argc, argv);
+    if (!strcmp(argv[1], "compute"))
+        return cmd_compute(c, argc, argv);
+    if (!strcmp(argv[1], "explain"))
+        return cmd_explain(c, argc, argv);
+    return cli_usage(c, usage, "sous-commande inconnue : %s", argv[1]);
+}
+
+/* ---- close-year -------------------------------------------------------------------- */
+
+int cmd_close_year(struct cli_ctx *c, int argc, char **argv)
+{
+    const char *pos[1];
+    struct cli_indic k;
+    int year, rc = -1;
+
+    if (cli_parse(c, argc, argv, 1, usage_close, NULL, 0, pos, 1, 1, NULL) != 0 ||
+        cli_indic_year(c, usage_close, "l'année", pos[0], &year) != 0 ||
+        cli_indic_open(c, &k, true) != 0)
+        return -1;
+    if (k.has_user) {
+        struct access_target t = {.site_grid = ACCESS_SITE_DEPARTEMENT,
+                                  .site_code = "62",
+                                  .object_type = "annee",
+                                  .object_id = pos[0]};
+        if (access_check(&k.cat, &k.u, "statistiques.lire", &t, &c->arena, NULL, &c->err) != 0) {
+            err_hint(&c->err, "clore une année demande le droit statistiques.lire sur tout le "
+                              "département");
+            goto out;
+        }
+    }
+    if (indic_close_year(c->store, &k.dict, &k.cat, year, k.has_user ? k.u.login : "system",
+                         &c->err) != 0)
+        goto out;
+    if (c->json)
+        rc = cli_print_json(c, json_pack("{s:i, s:b, s:i}", "annee", year, "close", 1,
+                                         "indicateurs", (json_int_t)k.dict.ndefs));
+    else {
+        printf("Année %d close : %zu indicateurs figés pour les grilles mds, territoire, mdadt, "
+               "epci, commune et département.\n",
+               year, k.dict.ndefs);
+        rc = 0;
+    }
+out:
+    return cli_indic_close(&k, rc);
+}

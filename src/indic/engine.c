@@ -1,0 +1,1042 @@
+/*
+ * engine.c: the one engine that computes every indicator of the dictionary.
+ *
+ * For a year and a grid, each source table is read once, by one query
+ * restricted to the year (decisions joined with their dossier, payments
+ * joined with their dossier, dossiers whose opening or right/measure period
+ * touches the year, acts), whatever the number of indicators. Each row is
+ * handed to the indicators that look at its dispositif and source; each
+ * indicator filters it (outcome, facts, condition), finds the periods it
+ * counts in (months 1..12 and the year, month 0) from its date rule, the
+ * area it counts in (place.c), and accumulates per (indicator, area, month):
+ * a count, a sum, days of presence (stock_moyen), or a distinct count
+ * (strset + map64: each id counts once per indicator, area and month). The
+ * département total (area index nareas) accumulates every row, including
+ * rows of central sites or of no area, with its own distinct sets: a person
+ * counted in two MDS counts once in the département.
+ *
+ * Then site facts are read, and ratios and sums of indicators are computed
+ * from the values of the same area and month, in dependency order.
+ *
+ * indic_explain runs the same passes for the indicators a figure depends on
+ * and collects the ids of the rows that fall in the figure's cell.
+ */
+#include "core/compat.h"
+#include "indic/indic_int.h"
+
+#include <inttypes.h>
+
+#include "core/money.h"
+
+#define MONTH_BIT(m) ((uint16_t)(1u << (m)))
+#define ALL_MONTHS   ((uint16_t)((1u << INDIC_MONTHS) - 1))
+
+/* ---- rows: facts, filters, condition -------------------------------------- */
+
+static json_t *row_facts(struct eng *g, struct eng_row *r)
+{
+    json_error_t jerr;
+
+    if (r->facts)
+        return r->facts;
+    r->facts = json_loads(r->facts_text && *r->facts_text ? r->facts_text : "{}", 0, &jerr);
+    if (!r->facts || !json_is_object(r->facts)) {
+        json_decref(r->facts);
+        r->facts = NULL;
+        err_set(g->e, ERR_INVALID, "faits illisibles pour %s : %s", r->id, jerr.text);
+    }
+    return r->facts;
+}
+
+/* The text form of a fact value, as dict.c stores filter values. */
+static const char *fact_text(const struct catalog_fact *f, json_t *v, char *buf, size_t n)
+{
+    int64_t cents;
+    struct err ignored;
+
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v)) {
+        if (f && f->type == RULES_MONEY) {
+            if (money_parse(json_string_value(v), json_string_length(v), &cents, &ignored) != 0)
+                return NULL;
+            snprintf(buf, n, "%" PRId64, cents);
+            return buf;
+        }
+        return json_string_value(v);
+    }
+    if (json_is_true(v))
+        return "true";
+    if (json_is_false(v))
+        return "false";
+    if (json_is_integer(v)) {
+        snprintf(buf, n, "%" PRId64, (int64_t)json_integer_value(v));
+        return buf;
+    }
+    return NULL;
+}
+
+static bool filters_match(const struct indic_def *def, const struct catalog_dispositif *cd,
+                          json_t *facts)
+{
+    char buf[32];
+
+    for (size_t i = 0; i < def->nfilters; i++) {
+        const struct indic_fact_filter *f = &def->filters[i];
+        const char *t =
+            fact_text(catalog_fact(cd, f->fact), json_object_get(facts, f->fact), buf, sizeof(buf));
+        bool ok = false;
+        for (size_t k = 0; t && k < f->nvalues && !ok; k++)
+            ok = !strcmp(t, f->values[k]);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+struct cond_env {
+    const struct catalog_dispositif *cd;
+    const struct eng_row *r;
+    date_t date, first, last;
+};
+
+static struct rules_value cond_value(void *ctx, const char *name)
+{
+    const struct cond_env *c = ctx;
+    const struct catalog_fact *f;
+    json_t *v;
+    int64_t n;
+    date_t day;
+    struct err ignored;
+
+    if (!strcmp(name, INDIC_ENV_DATE))
+        return rules_value_date(c->date);
+    if (!strcmp(name, INDIC_ENV_DEBUT))
+        return rules_value_date(c->first);
+    if (!strcmp(name, INDIC_ENV_FIN))
+        return rules_value_date(c->last);
+    if (!strcmp(name, CATALOG_ENV_BIRTH))
+        return c->r->has_birth ? rules_value_date(c->r->birth) : rules_value_absent();
+    if (!strcmp(name, CATALOG_ENV_SEX))
+        return c->r->sex ? rules_value_text(c->r->sex, strlen(c->r->sex)) : rules_value_absent();
+    f = catalog_fact(c->cd, name);
+    v = f && c->r->facts ? json_object_get(c->r->facts, name) : NULL;
+    if (!v || json_is_null(v))
+        return rules_value_absent();
+    switch (f->type) {
+    case RULES_BOOL:
+        return json_is_boolean(v) ? rules_value_bool(json_is_true(v)) : rules_value_absent();
+    case RULES_INT:
+        return json_is_integer(v) ? rules_value_int(json_integer_value(v)) : rules_value_absent();
+    case RULES_MONEY:
+        if (!json_is_string(v) ||
+            money_parse(json_string_value(v), json_string_length(v), &n, &ignored) != 0)
+            return rules_value_absent();
+        return rules_value_money(n);
+    case RULES_DATE:
+        if (!json_is_string(v) || !eng_parse_date(json_string_value(v), &day))
+            return rules_value_absent();
+        return rules_value_date(day);
+    case RULES_TEXT:
+        return json_is_string(v) ? rules_value_text(json_string_value(v), json_string_length(v))
+                                 : rules_value_absent();
+    case RULES_ABSENT:
+        break;
+    }
+    return rules_value_absent();
+}
+
+/* The birth date and sex of the row's person, read when a condition needs them. */
+static int row_person(struct eng *g, struct eng_row *r)
+{
+    struct store_stmt *q;
+    int rc;
+
+    if (r->person_loaded || !r->person)
+        return 0;
+    r->person_loaded = true;
+    q = store_prepare(g->s, "SELECT birth_date, sex FROM person WHERE id = ?", g->e);
+    if (!q)
+        return -1;
+    store_bind_text(q, 1, r->person);
+    rc = store_step(q, g->e);
+    if (rc == STORE_ROW) {
+        const char *sex = store_column_text(q, 1);
+        r->has_birth = eng_parse_date(store_column_text(q, 0), &r->birth);
+        snprintf(r->sexbuf, sizeof(r->sexbuf), "%s", sex);
+        r->sex = r->sexbuf;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static int condition_holds(struct eng *g, const struct indic_def *def,
+                           const struct catalog_dispositif *cd, const struct eng_row *r,
+                           date_t date, int month, bool *holds)
+{
+    struct cond_env env = {cd, r, date, g->per[month].first, g->per[month].last};
+    struct rules_value v;
+
+    if (rules_eval(def->condition, cond_value, &env, &v, g->e) != 0) {
+        err_prefix(g->e, "indicateur %s, condition « %s », ligne %s : ", def->code,
+                   rules_expr_source(def->condition), r->id);
+        return err_hint(g->e, "écrivez present(fait) dans la condition pour un fait facultatif");
+    }
+    *holds = v.type == RULES_BOOL && v.u.b;
+    return 0;
+}
+
+/* ---- periods ----------------------------------------------------------------- */
+
+/*
+ * The months (bit 0: the year) row r counts in for def, and for each the
+ * counted date (when[m]): the event's date, or for a period running in the
+ * month its last running day in it (stock_fin: the month's last day).
+ */
+static uint16_t row_months(const struct eng *g, const struct indic_def *def,
+                           const struct eng_row *r, date_t *when)
+{
+    uint16_t mask = 0;
+    date_t day, end;
+    int y, m, d;
+
+    switch (def->date) {
+    case DATE_DECISION:
+    case DATE_PAIEMENT:
+    case DATE_ACTE:
+    case DATE_OUVERTURE:
+    case DATE_MESURE_DEBUTEE:
+        if (def->date == DATE_OUVERTURE)
+            day = r->opened;
+        else if (def->date == DATE_MESURE_DEBUTEE) {
+            if (!r->has_start)
+                return 0;
+            day = r->start;
+        } else
+            day = r->day;
+        if (!period_contains(g->per[0], day))
+            return 0;
+        date_to_ymd(day, &y, &m, &d);
+        when[0] = when[m] = day;
+        return (uint16_t)(MONTH_BIT(0) | MONTH_BIT(m));
+    case DATE_DROIT_OUVERT:
+    case DATE_MESURE_EN_COURS:
+    case DATE_STOCK_MOYEN:
+        if (!r->has_start)
+            return 0;
+        end = r->has_end ? r->end : DATE_MAX;
+        for (int p = 0; p < INDIC_MONTHS; p++) {
+            if (period_overlaps(g->per[p], r->start, end)) {
+                mask |= MONTH_BIT(p);
+                when[p] = end < g->per[p].last ? end : g->per[p].last;
+            }
+        }
+        return mask;
+    case DATE_STOCK_FIN:
+        if (!r->has_start)
+            return 0;
+        end = r->has_end ? r->end : DATE_MAX;
+        for (int p = 0; p < INDIC_MONTHS; p++) {
+            if (r->start <= g->per[p].last && end >= g->per[p].last) {
+                mask |= MONTH_BIT(p);
+                when[p] = g->per[p].last;
+            }
+        }
+        return mask;
+    case DATE_FAIT:
+        break;
+    }
+    return 0;
+}
+
+/* Days of [start, end] in period p. */
+static int64_t days_in(const struct eng *g, const struct eng_row *r, int p)
+{
+    date_t end = r->has_end ? r->end : DATE_MAX;
+    date_t a = r->start > g->per[p].first ? r->start : g->per[p].first;
+    date_t b = end < g->per[p].last ? end : g->per[p].last;
+    return b >= a ? (int64_t)b - a + 1 : 0;
+}
+
+/* ---- accumulation ----------------------------------------------------------- */
+
+static void explain_add(struct eng *g, size_t k, size_t area, uint16_t mask, const char *id)
+{
+    if (!g->explain || !g->x_defs[k] || !(mask & MONTH_BIT(g->x_month)))
+        return;
+    if (area == g->x_area)
+        strset_add(&g->x_ids, id, strlen(id));
+}
+
+/* Count id once per (def, area, month) for the months of mask. */
+static void add_distinct(struct eng *g, size_t k, size_t area, uint16_t mask, uint32_t id)
+{
+    uint64_t key = ((uint64_t)(k * (g->nareas + 1) + area) << 32) | id;
+    uint32_t *seen = map64_slot(&g->distinct, key);
+    uint16_t fresh = (uint16_t)(mask & ~*seen);
+
+    *seen |= fresh;
+    for (int p = 0; fresh; p++, fresh >>= 1)
+        if (fresh & 1)
+            g->acc[eng_cell(g, k, area, p)]++;
+}
+
+static void add_value(struct eng *g, const struct indic_def *def, size_t k, size_t area,
+                      uint16_t mask, const struct eng_row *r, int64_t v)
+{
+    for (int p = 0; p < INDIC_MONTHS; p++) {
+        if (!(mask & MONTH_BIT(p)))
+            continue;
+        g->acc[eng_cell(g, k, area, p)] += def->date == DATE_STOCK_MOYEN ? days_in(g, r, p) : v;
+    }
+}
+
+/*
+ * The index (in g->ids) of what a distinct measure counts for row r, or -1
+ * when the row has none; computed once per row and kind of measure.
+ */
+static int64_t distinct_id(struct eng *g, const struct indic_def *def, struct eng_row *r)
+{
+    int kind = def->measure - MEASURE_DISTINCT_PERSONNE; /* 0, 1, 2 */
+    const char *key = NULL;
+    char buf[160];
+
+    assert(kind >= 0 && kind < 3);
+    if (r->kidx[kind])
+        return r->kidx[kind] - 1;
+    switch (def->measure) {
+    case MEASURE_DISTINCT_PERSONNE:
+        key = r->person;
+        break;
+    case MEASURE_DISTINCT_FOYER:
+        key = r->household;
+        break;
+    default:
+        if (!r->btype) {
+            key = r->person;
+        } else if (r->benef) {
+            size_t t = strlen(r->btype), b = strlen(r->benef);
+            if (t + b + 1 < sizeof(buf)) {
+                memcpy(buf, r->btype, t);
+                buf[t] = ':';
+                memcpy(buf + t + 1, r->benef, b + 1);
+                key = buf;
+            }
+        }
+        break;
+    }
+    r->kidx[kind] = key ? (int64_t)strset_add(&g->ids, key, strlen(key)) + 1 : 0;
+    return r->kidx[kind] - 1;
+}
+
+static int def_apply(struct eng *g, size_t k, enum indic_source src, struct eng_row *r,
+                     const struct catalog_dispositif *cd)
+{
+    const struct indic_def *def = &g->d->defs[k];
+    date_t when[INDIC_MONTHS];
+    size_t areas[INDIC_MONTHS];
+    uint32_t id = 0;
+    int64_t value = 1;
+    uint16_t mask, rest;
+    bool distinct = def->measure == MEASURE_DISTINCT_PERSONNE ||
+                    def->measure == MEASURE_DISTINCT_FOYER ||
+                    def->measure == MEASURE_DISTINCT_BENEFICIAIRE;
+
+    if (src == SRC_DECISIONS && (r->outcome < 0 || !def->outcomes[r->outcome]))
+        return 0;
+    mask = row_months(g, def, r, when);
+    if (!mask)
+        return 0;
+    if ((def->nfilters || def->condition || def->sum_fact) && !row_facts(g, r))
+        return -1;
+    if (def->nfilters && !filters_match(def, cd, r->facts))
+        return 0;
+    if (def->condition && g->needs_person[k] && row_person(g, r) < 0)
+        return -1;
+    if (def->condition) {
+        bool holds;
+        if (!def->condition_dated) {
+            if (condition_holds(g, def, cd, r, when[0], 0, &holds) < 0)
+                return -1;
+            if (!holds)
+                return 0;
+        } else {
+            for (int p = 0; p < INDIC_MONTHS; p++) {
+                if (!(mask & MONTH_BIT(p)))
+                    continue;
+                if (condition_holds(g, def, cd, r, when[p], p, &holds) < 0)
+                    return -1;
+                if (!holds)
+                    mask &= (uint16_t)~MONTH_BIT(p);
+            }
+            if (!mask)
+                return 0;
+        }
+    }
+    if (distinct) {
+        int64_t x = distinct_id(g, def, r);
+        if (x < 0)
+            return 0;
+        id = (uint32_t)x;
+    } else if (def->measure == MEASURE_SOMME_MONTANT) {
+        value = r->amount;
+    } else if (def->measure == MEASURE_SOMME_FAIT) {
+        json_t *v = json_object_get(r->facts, def->sum_fact);
+        value = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+    }
+
+    /* the département total, then each area with the months it holds */
+    if (distinct)
+        add_distinct(g, k, g->nareas, mask, id);
+    else
+        add_value(g, def, k, g->nareas, mask, r, value);
+    explain_add(g, k, g->nareas, mask, r->id);
+    if (def->place == PLACE_SITE && !g->by_commune) {
+        size_t a = eng_place(g, def, r, when[0]);
+        for (int p = 0; p < INDIC_MONTHS; p++)
+            areas[p] = a;
+    } else {
+        for (int p = 0; p < INDIC_MONTHS; p++)
+            areas[p] = (mask & MONTH_BIT(p)) ? eng_place(g, def, r, when[p]) : SIZE_MAX;
+    }
+    for (rest = mask; rest;) {
+        int first = 0;
+        uint16_t sub = 0;
+        while (!(rest & MONTH_BIT(first)))
+            first++;
+        for (int p = first; p < INDIC_MONTHS; p++)
+            if ((rest & MONTH_BIT(p)) && areas[p] == areas[first])
+                sub |= MONTH_BIT(p);
+        rest &= (uint16_t)~sub;
+        if (areas[first] == SIZE_MAX)
+            continue;
+        if (distinct)
+            add_distinct(g, k, areas[first], sub, id);
+        else
+            add_value(g, def, k, areas[first], sub, r, value);
+        explain_add(g, k, areas[first], sub, r->id);
+    }
+    return 0;
+}
+
+/* Hand r to the indicators of its dispositif (dp) for source src. */
+static int row_apply(struct eng *g, enum indic_source src, struct eng_row *r,
+                     const struct eng_disp *dp)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < dp->ndefs[src] && rc == 0; i++)
+        rc = def_apply(g, dp->defs[src][i], src, r, dp->cat);
+    return rc;
+}
+
+/* ---- the passes ---------------------------------------------------------------- */
+
+static const char *col_opt(struct store_stmt *q, int col)
+{
+    return store_column_is_null(q, col) ? NULL : store_column_text(q, col);
+}
+
+static int bad_date(struct eng *g, const char *what, const char *id, const char *value)
+{
+    err_set(g->e, ERR_INVALID, "date invalide « %s » (%s de %s)", value, what, id);
+    return err_hint(g->e, "la base est peut-être corrompue : proxima journal verify");
+}
+
+/*
+ * Decisions and payments of the year are read first, without their
+ * dossier, and kept in memory by dossier (they are small); the scan of the
+ * dossier table then hands each of them to the indicators with its
+ * dossier's columns. So no table is read twice and nothing is joined row by
+ * row.
+ */
+static int buffer_events(struct eng *g, enum indic_source src)
+{
+    static const char *const sql[] = {
+        [SRC_DECISIONS] = "SELECT dossier, decided_on, COALESCE(amount_cents, 0), outcome "
+                          "FROM decision WHERE decided_on >= ? AND decided_on <= ?",
+        [SRC_PAIEMENTS] = "SELECT dossier, paid_on, amount_cents, '' "
+                          "FROM payment WHERE paid_on >= ? AND paid_on <= ?",
+    };
+    char first[DATE_ISO_LEN], last[DATE_ISO_LEN];
+    struct store_stmt *q;
+    int rc;
+
+    date_format_iso(g->per[0].first, first);
+    date_format_iso(g->per[0].last, last);
+    q = store_prepare(g->s, sql[src], g->e);
+    if (!q)
+        return -1;
+    store_bind_text(q, 1, first);
+    store_bind_text(q, 2, last);
+    while ((rc = store_step(q, g->e)) == STORE_ROW) {
+        const char *dossier = store_column_text(q, 0), *day = store_column_text(q, 1);
+        uint32_t k = strset_add(&g->ev_dossiers, dossier, strlen(dossier));
+        struct eng_event *ev;
+        enum catalog_outcome oc;
+
+        if (k >= g->ev_head_cap) {
+            size_t cap = g->ev_head_cap ? 2 * g->ev_head_cap : 4096;
+            uint32_t *grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
+            if (g->ev_head_cap)
+                memcpy(grown, g->ev_head, g->ev_head_cap * sizeof(*grown));
+            g->ev_head = grown;
+            g->ev_head_cap = cap;
+        }
+        if (g->nev == g->ev_cap) {
+            size_t cap = g->ev_cap ? 2 * g->ev_cap : 4096;
+            struct eng_event *grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
+            if (g->nev)
+                memcpy(grown, g->ev, g->nev * sizeof(*grown));
+            g->ev = grown;
+            g->ev_cap = cap;
+        }
+        if (g->nev >= UINT32_MAX - 1) {
+            rc =
+                err_set(g->e, ERR_TOO_LARGE, "trop de décisions et de versements pour %d", g->year);
+            break;
+        }
+        ev = &g->ev[g->nev];
+        ev->src = (uint8_t)src;
+        ev->outcome = -1;
+        if (src == SRC_DECISIONS && catalog_outcome_from_code(store_column_text(q, 3), &oc) == 0)
+            ev->outcome = (int8_t)oc;
+        if (!eng_parse_date(day, &ev->day)) {
+            rc = bad_date(g, src == SRC_DECISIONS ? "décision" : "paiement", dossier, day);
+            break;
+        }
+        ev->amount = store_column_int64(q, 2);
+        ev->next = g->ev_head[k];
+        g->ev_head[k] = (uint32_t)++g->nev;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The scan of the dossier table: the dossiers source, then each dossier's events. */
+static int pass_dossiers(struct eng *g)
+{
+    struct store_stmt *q = store_prepare(
+        g->s,
+        "SELECT id, dispositif, opened_on, measure_start, COALESCE(measure_end, ''), "
+        "beneficiary_type, beneficiary, person, household, site_grid, site_code, facts "
+        "FROM dossier",
+        g->e);
+    int rc;
+
+    if (!q)
+        return -1;
+    while ((rc = store_step(q, g->e)) == STORE_ROW) {
+        const char *code = store_column_text(q, 1), *s;
+        int64_t x = strset_find(&g->disp_names, code, strlen(code)), k;
+        const struct eng_disp *dp;
+        struct eng_row r;
+
+        if (x < 0)
+            continue;
+        dp = &g->disps[x];
+        memset(&r, 0, sizeof(r));
+        r.id = store_column_text(q, 0);
+        r.dispositif = code;
+        r.outcome = -1;
+        k = strset_find(&g->ev_dossiers, r.id, strlen(r.id));
+        if (k < 0 && !dp->ndefs[SRC_DOSSIERS])
+            continue;
+        s = store_column_text(q, 2);
+        if (!eng_parse_date(s, &r.opened)) {
+            rc = bad_date(g, "ouverture", r.id, s);
+            break;
+        }
+        s = col_opt(q, 3);
+        r.has_start = s != NULL;
+        if (s && !eng_parse_date(s, &r.start)) {
+            rc = bad_date(g, "début de mesure", r.id, s);
+            break;
+        }
+        s = store_column_text(q, 4);
+        r.has_end = *s != '\0';
+        if (*s && !eng_parse_date(s, &r.end)) {
+            rc = bad_date(g, "fin de mesure", r.id, s);
+            break;
+        }
+        r.btype = col_opt(q, 5);
+        r.benef = col_opt(q, 6);
+        r.person = col_opt(q, 7);
+        r.household = col_opt(q, 8);
+        r.site_grid = store_column_text(q, 9);
+        r.site_code = store_column_text(q, 10);
+        r.facts_text = store_column_text(q, 11);
+        rc = row_apply(g, SRC_DOSSIERS, &r, dp);
+        for (uint32_t e = k >= 0 ? g->ev_head[k] : 0; e && rc == 0; e = g->ev[e - 1].next) {
+            const struct eng_event *ev = &g->ev[e - 1];
+            r.day = ev->day;
+            r.amount = ev->amount;
+            r.outcome = ev->outcome;
+            rc = row_apply(g, (enum indic_source)ev->src, &r, dp);
+        }
+        json_decref(r.facts);
+        if (rc < 0)
+            break;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static int pass_acts(struct eng *g)
+{
+    char first[DATE_ISO_LEN], last[DATE_ISO_LEN];
+    struct store_stmt *q = store_prepare(g->s,
+                                         "SELECT id, dispositif, act_date, person, site_grid, "
+                                         "site_code, facts FROM act "
+                                         "WHERE act_date >= ? AND act_date <= ?",
+                                         g->e);
+    int rc;
+
+    if (!q)
+        return -1;
+    date_format_iso(g->per[0].first, first);
+    date_format_iso(g->per[0].last, last);
+    store_bind_text(q, 1, first);
+    store_bind_text(q, 2, last);
+    while ((rc = store_step(q, g->e)) == STORE_ROW) {
+        const char *code = store_column_text(q, 1), *s;
+        int64_t x = strset_find(&g->disp_names, code, strlen(code));
+        struct eng_row r;
+
+        if (x < 0)
+            continue;
+        memset(&r, 0, sizeof(r));
+        r.id = store_column_text(q, 0);
+        r.dispositif = code;
+        r.outcome = -1;
+        s = store_column_text(q, 2);
+        if (!eng_parse_date(s, &r.day)) {
+            rc = bad_date(g, "acte", r.id, s);
+            break;
+        }
+        r.person = col_opt(q, 3);
+        r.site_grid = store_column_text(q, 4);
+        r.site_code = store_column_text(q, 5);
+        r.facts_text = store_column_text(q, 6);
+        rc = row_apply(g, SRC_ACTES, &r, &g->disps[x]);
+        json_decref(r.facts);
+        if (rc < 0)
+            break;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- site facts, ratios, sums ------------------------------------------------- */
+
+static int64_t pow10i(int n)
+{
+    int64_t p = 1;
+    while (n-- > 0)
+        p *= 10;
+    return p;
+}
+
+static int site_fact(struct eng *g, size_t k)
+{
+    const struct indic_def *def = &g->d->defs[k];
+    char last[DATE_ISO_LEN];
+    struct store_stmt *q;
+    int rc;
+
+    for (size_t a = 0; a <= g->nareas; a++)
+        for (int p = 0; p < INDIC_MONTHS; p++)
+            g->acc[eng_cell(g, k, a, p)] = INDIC_UNDEFINED;
+    date_format_iso(g->per[0].last, last);
+    q = store_prepare(g->s,
+                      "SELECT area, as_of, value, scale FROM ref_area_fact "
+                      "WHERE grid = ? AND fact = ? AND as_of <= ? ORDER BY area, as_of",
+                      g->e);
+    if (!q)
+        return -1;
+    store_bind_text(q, 1, def->site_grid);
+    store_bind_text(q, 2, def->site_fact);
+    store_bind_text(q, 3, last);
+    /* rows of one area in date order: the last one on or before each period's end wins */
+    {
+        char area[128] = "";
+        int64_t latest[INDIC_MONTHS];
+        bool has[INDIC_MONTHS] = {0};
+
+        for (;;) {
+            const char *code = NULL;
+            date_t asof = 0;
+            int64_t v = 0;
+
+            rc = store_step(q, g->e);
+            if (rc == STORE_ROW) {
+                int scale = (int)store_column_int64(q, 3);
+                const char *s = store_column_text(q, 1);
+                code = store_column_text(q, 0);
+                if (!eng_parse_date(s, &asof)) {
+                    rc = bad_date(g, "fait de site", code, s);
+                    break;
+                }
+                if (scale > def->scale || scale < 0) {
+                    err_set(g->e, ERR_INVALID,
+                            "indicateur %s : le fait « %s » de %s:%s est à l'échelle %d, plus fine "
+                            "que celle de l'indicateur (%d)",
+                            def->code, def->site_fact, def->site_grid, code, scale, def->scale);
+                    rc = -1;
+                    break;
+                }
+                v = store_column_int64(q, 2) * pow10i(def->scale - scale);
+            }
+            if (area[0] && (rc != STORE_ROW || strcmp(code, area) != 0)) {
+                /* flush the previous area */
+                size_t a = eng_site_area(g, def->site_grid, area);
+                for (int p = 0; p < INDIC_MONTHS; p++) {
+                    if (!has[p])
+                        continue;
+                    for (int t = 0; t < 2; t++) {
+                        size_t where = t == 0 ? g->nareas : a;
+                        int64_t *cell;
+                        if (where == SIZE_MAX)
+                            continue;
+                        cell = &g->acc[eng_cell(g, k, where, p)];
+                        *cell = (*cell == INDIC_UNDEFINED ? 0 : *cell) + latest[p];
+                    }
+                }
+                memset(has, 0, sizeof(has));
+                area[0] = '\0';
+            }
+            if (rc != STORE_ROW)
+                break;
+            if (strlen(code) >= sizeof(area))
+                continue;
+            snprintf(area, sizeof(area), "%s", code);
+            for (int p = 0; p < INDIC_MONTHS; p++) {
+                if (asof <= g->per[p].last) {
+                    latest[p] = v;
+                    has[p] = true;
+                }
+            }
+        }
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static int64_t ratio_value(int64_t num, int64_t den)
+{
+    if (num == INDIC_UNDEFINED || den == INDIC_UNDEFINED || den <= 0)
+        return INDIC_UNDEFINED;
+    if (num > INT64_MAX / 20000 || num < -(INT64_MAX / 20000))
+        return INDIC_UNDEFINED;
+    return indic_div_round(num * 10000, den);
+}
+
+/* Compute derived def k after its terms (state: 0 todo, 1 running, 2 done). */
+static void derive(struct eng *g, size_t k, unsigned char *state)
+{
+    const struct indic_def *def = &g->d->defs[k];
+
+    if (state[k] == 2 || (def->source != SRC_RAPPORT && def->source != SRC_SOMME)) {
+        state[k] = 2;
+        return;
+    }
+    assert(state[k] != 1); /* dict.c refuses cycles */
+    state[k] = 1;
+    if (def->source == SRC_RAPPORT) {
+        size_t n = (size_t)(indic_find(g->d, def->numerator) - g->d->defs);
+        size_t m = (size_t)(indic_find(g->d, def->denominator) - g->d->defs);
+        derive(g, n, state);
+        derive(g, m, state);
+        for (size_t a = 0; a <= g->nareas; a++)
+            for (int p = 0; p < INDIC_MONTHS; p++)
+                g->acc[eng_cell(g, k, a, p)] =
+                    ratio_value(g->acc[eng_cell(g, n, a, p)], g->acc[eng_cell(g, m, a, p)]);
+    } else {
+        for (size_t t = 0; t < def->nterms; t++)
+            derive(g, (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs), state);
+        for (size_t a = 0; a <= g->nareas; a++) {
+            for (int p = 0; p < INDIC_MONTHS; p++) {
+                int64_t sum = 0;
+                for (size_t t = 0; t < def->nterms && sum != INDIC_UNDEFINED; t++) {
+                    size_t x = (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs);
+                    int64_t v = g->acc[eng_cell(g, x, a, p)];
+                    sum = v == INDIC_UNDEFINED ? INDIC_UNDEFINED : sum + v;
+                }
+                g->acc[eng_cell(g, k, a, p)] = sum;
+            }
+        }
+    }
+    state[k] = 2;
+}
+
+/* ---- setting up and running ----------------------------------------------------- */
+
+/* Mark def k and every indicator it is computed from. */
+static void activate(const struct indic_dict *d, size_t k, bool *active)
+{
+    const struct indic_def *def = &d->defs[k];
+
+    if (active[k])
+        return;
+    active[k] = true;
+    if (def->source == SRC_RAPPORT) {
+        activate(d, (size_t)(indic_find(d, def->numerator) - d->defs), active);
+        activate(d, (size_t)(indic_find(d, def->denominator) - d->defs), active);
+    } else if (def->source == SRC_SOMME) {
+        for (size_t t = 0; t < def->nterms; t++)
+            activate(d, (size_t)(indic_find(d, def->terms[t]) - d->defs), active);
+    }
+}
+
+static void person_name(void *ctx, const char *name)
+{
+    if (!strcmp(name, CATALOG_ENV_BIRTH) || !strcmp(name, CATALOG_ENV_SEX))
+        *(bool *)ctx = true;
+}
+
+static int eng_init(struct eng *g, struct store *s, const struct indic_dict *d,
+                    const struct catalog *cat, int year, const char *grid, struct arena *out,
+                    struct err *e)
+{
+    memset(g, 0, sizeof(*g));
+    g->s = s;
+    g->d = d;
+    g->cat = cat;
+    g->out = out;
+    g->e = e;
+    g->year = year;
+    g->grid = grid;
+    arena_init(&g->tmp, 0);
+    strset_init(&g->sites, &g->tmp);
+    strset_init(&g->disp_names, &g->tmp);
+    strset_init(&g->ids, &g->tmp);
+    strset_init(&g->x_ids, &g->tmp);
+    strset_init(&g->ev_dossiers, &g->tmp);
+    map64_init(&g->distinct);
+    if (year < 1900 || year > 2999)
+        return err_set(e, ERR_INVALID, "année invalide : %d", year);
+    if (!indic_grid_known(grid)) {
+        err_set(e, ERR_INVALID, "grille inconnue : « %s »", grid ? grid : "");
+        return err_hint(e, "grilles : mds, territoire, mdadt, epci, commune, departement");
+    }
+    g->per[0] = period_year(year);
+    for (int m = 1; m <= 12; m++)
+        g->per[m] = period_month(year, m);
+    g->active = arena_calloc(&g->tmp, d->ndefs ? d->ndefs : 1, sizeof(bool));
+    g->x_defs = arena_calloc(&g->tmp, d->ndefs ? d->ndefs : 1, sizeof(bool));
+    g->needs_person = arena_calloc(&g->tmp, d->ndefs ? d->ndefs : 1, sizeof(bool));
+    for (size_t k = 0; k < d->ndefs; k++)
+        if (d->defs[k].condition)
+            rules_names(d->defs[k].condition, person_name, &g->needs_person[k]);
+    return 0;
+}
+
+static void eng_release(struct eng *g)
+{
+    strset_release(&g->sites);
+    strset_release(&g->disp_names);
+    strset_release(&g->ids);
+    strset_release(&g->x_ids);
+    strset_release(&g->ev_dossiers);
+    strset_release(&g->addresses.keys);
+    strset_release(&g->demandeurs.keys);
+    strset_release(&g->orgs.keys);
+    strset_release(&g->assign.keys);
+    map64_release(&g->distinct);
+    arena_release(&g->tmp);
+}
+
+/* Index the active row indicators by dispositif and source. */
+static void index_dispositifs(struct eng *g)
+{
+    size_t cap = g->cat->ndispositifs ? g->cat->ndispositifs : 1;
+
+    g->disps = arena_calloc(&g->tmp, cap, sizeof(*g->disps));
+    for (size_t k = 0; k < g->d->ndefs; k++) {
+        const struct indic_def *def = &g->d->defs[k];
+        if (!g->active[k] || def->source > SRC_ACTES)
+            continue;
+        for (size_t i = 0; i < def->ndispositifs; i++) {
+            const char *code = def->dispositifs[i];
+            uint32_t x = strset_add(&g->disp_names, code, strlen(code));
+            struct eng_disp *dp;
+            assert(x < cap);
+            dp = &g->disps[x];
+            dp->cat = catalog_find(g->cat, code);
+            if (!dp->defs[def->source])
+                dp->defs[def->source] = arena_calloc(&g->tmp, g->d->ndefs, sizeof(size_t));
+            dp->defs[def->source][dp->ndefs[def->source]++] = k;
+        }
+    }
+}
+
+static int eng_run(struct eng *g)
+{
+    bool sources[4] = {false};
+    unsigned char *state;
+
+    if (!g->area_codes && eng_load_areas(g) < 0)
+        return -1;
+    for (size_t k = 0; k < g->d->ndefs; k++) {
+        const struct indic_def *def = &g->d->defs[k];
+        if (!g->active[k])
+            continue;
+        if (def->source <= SRC_ACTES) {
+            sources[def->source] = true;
+            if (def->place == PLACE_RESIDENCE)
+                g->need_residence = true;
+        }
+    }
+    if (g->by_commune)
+        g->need_residence = true;
+    if (g->need_residence && eng_load_residence(g) < 0)
+        return -1;
+    index_dispositifs(g);
+    g->acc = arena_calloc(&g->tmp, g->d->ndefs * (g->nareas + 1) * INDIC_MONTHS, sizeof(int64_t));
+    if ((sources[SRC_DECISIONS] && buffer_events(g, SRC_DECISIONS) < 0) ||
+        (sources[SRC_PAIEMENTS] && buffer_events(g, SRC_PAIEMENTS) < 0) ||
+        ((sources[SRC_DECISIONS] || sources[SRC_PAIEMENTS] || sources[SRC_DOSSIERS]) &&
+         pass_dossiers(g) < 0) ||
+        (sources[SRC_ACTES] && pass_acts(g) < 0))
+        return -1;
+    for (size_t k = 0; k < g->d->ndefs; k++) {
+        const struct indic_def *def = &g->d->defs[k];
+        if (!g->active[k])
+            continue;
+        if (def->source == SRC_FAIT_SITE && site_fact(g, k) < 0)
+            return -1;
+        if (def->date == DATE_STOCK_MOYEN) {
+            for (size_t a = 0; a <= g->nareas; a++)
+                for (int p = 0; p < INDIC_MONTHS; p++) {
+                    int64_t *cell = &g->acc[eng_cell(g, k, a, p)];
+                    *cell = indic_div_round(*cell, (int64_t)g->per[p].last - g->per[p].first + 1);
+                }
+        }
+    }
+    state = arena_calloc(&g->tmp, g->d->ndefs ? g->d->ndefs : 1, 1);
+    for (size_t k = 0; k < g->d->ndefs; k++)
+        if (g->active[k])
+            derive(g, k, state);
+    return 0;
+}
+
+int indic_compute(struct store *s, const struct indic_dict *d, const struct catalog *cat, int year,
+                  const char *grid, struct arena *a, struct indic_result *out, struct err *e)
+{
+    struct eng g;
+    int rc = -1;
+    int *versions;
+
+    memset(out, 0, sizeof(*out));
+    if (eng_init(&g, s, d, cat, year, grid, a, e) < 0)
+        goto out;
+    for (size_t k = 0; k < d->ndefs; k++)
+        g.active[k] = true;
+    if (eng_run(&g) < 0)
+        goto out;
+    out->year = year;
+    out->grid = arena_strdup(a, grid);
+    out->ndefs = d->ndefs;
+    out->nareas = g.nareas;
+    out->area_codes = g.area_codes;
+    out->area_names = g.area_names;
+    out->values = arena_calloc(a, d->ndefs * (g.nareas + 1) * INDIC_MONTHS, sizeof(int64_t));
+    if (d->ndefs)
+        memcpy(out->values, g.acc, d->ndefs * (g.nareas + 1) * INDIC_MONTHS * sizeof(int64_t));
+    out->codes = arena_calloc(a, d->ndefs ? d->ndefs : 1, sizeof(char *));
+    versions = arena_calloc(a, d->ndefs ? d->ndefs : 1, sizeof(int));
+    for (size_t k = 0; k < d->ndefs; k++) {
+        out->codes[k] = d->defs[k].code;
+        versions[k] = d->defs[k].version;
+    }
+    out->versions = versions;
+    rc = 0;
+out:
+    eng_release(&g);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int indic_explain(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                  const char *code, int year, int month, const char *grid, const char *area,
+                  struct arena *a, const char ***ids, size_t *n, struct err *e)
+{
+    const struct indic_def *def = indic_find(d, code);
+    struct eng g;
+    int rc = -1;
+
+    *ids = NULL;
+    *n = 0;
+    if (eng_init(&g, s, d, cat, year, grid ? grid : "departement", a, e) < 0)
+        goto out;
+    if (!def) {
+        err_set(e, ERR_NOT_FOUND, "indicateur inconnu : « %s »", code);
+        err_hint(e, "« proxima indicateurs list » donne les codes");
+        goto out;
+    }
+    if (month < 0 || month > 12) {
+        err_set(e, ERR_INVALID, "mois invalide : %d (1 à 12, ou 0 pour l'année)", month);
+        goto out;
+    }
+    activate(d, (size_t)(def - d->defs), g.active);
+    memcpy(g.x_defs, g.active, d->ndefs * sizeof(bool));
+    g.explain = true;
+    g.x_month = month;
+    if (eng_load_areas(&g) < 0)
+        goto out;
+    if (!area || !strcmp(area, INDIC_DEPARTEMENT)) {
+        g.x_area = g.nareas;
+    } else {
+        g.x_area = eng_area_index(&g, area);
+        if (g.x_area == SIZE_MAX) {
+            err_set(e, ERR_NOT_FOUND, "zone inconnue « %s » dans la grille %s", area, g.grid);
+            err_hint(e, "« proxima indicateurs compute --grille %s » liste les zones", g.grid);
+            goto out;
+        }
+    }
+    if (eng_run(&g) < 0)
+        goto out;
+    *ids = arena_calloc(a, g.x_ids.n ? g.x_ids.n : 1, sizeof(char *));
+    for (size_t i = 0; i < g.x_ids.n; i++)
+        (*ids)[i] = arena_strdup(a, g.x_ids.strs[i]);
+    *n = g.x_ids.n;
+    qsort(*ids, *n, sizeof(**ids), cmp_str);
+    rc = 0;
+out:
+    eng_release(&g);
+    return rc;
+}
+
+/* ---- results -------------------------------------------------------------------- */
+
+size_t indic_result_index(const struct indic_result *r, const char *code)
+{
+    for (size_t i = 0; r->codes && code && i < r->ndefs; i++)
+        if (!strcmp(r->codes[i], code))
+            return i;
+    return SIZE_MAX;
+}
+
+size_t indic_result_area(const struct indic_result *r, const char *area)
+{
+    if (!area)
+        return SIZE_MAX;
+    if (!strcmp(area, INDIC_DEPARTEMENT))
+        return r->nareas;
+    /* area_codes are sorted (byte order) */
+    for (size_t lo = 0, hi = r->nareas; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(r->area_codes[mid], area);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}

@@ -1,0 +1,408 @@
+/*
+ * place.c: which area of a grid a row of the engine counts in.
+ *
+ * The areas of a grid come from the referential (ref_area; the communes of
+ * the year for the "commune" grid; one area "62" for "departement"). A row
+ * counts in one area, or in none (then only in the département total):
+ *
+ *   - PLACE_SITE, grids mds, mdadt, territoire: the handling site of the
+ *     dossier or act. An MDS site counts in its MDS, in its territory
+ *     (ref_area.parent_code) and in the MDADT of that territory when the
+ *     territory has exactly one (it has in the Pas-de-Calais); an MDADT site
+ *     counts in its MDADT, its territory, and in the MDS of its territory
+ *     when there is exactly one. Central directions ("central:dsol") count in
+ *     no area: only in the département.
+ *   - grids epci and commune, or PLACE_RESIDENCE: the beneficiary's commune
+ *     on the counted date: the person's dated address (person_address); for
+ *     a household, the address of its applicant (demandeur) on that date,
+ *     else of the dossier's person; an organisation's commune; a commune
+ *     beneficiary itself. The commune then gives the area through the dated
+ *     assignments of the grid (ref_assignment). An anonymous act, or a
+ *     beneficiary with no known commune on that date, counts in no area.
+ */
+#include "core/compat.h"
+#include "indic/indic_int.h"
+
+int64_t indic_div_round(int64_t a, int64_t b)
+{
+    assert(b > 0);
+    if (a >= 0)
+        return (a / b) + ((a % b) * 2 >= b ? 1 : 0);
+    return -((-a / b) + (((-a) % b) * 2 >= b ? 1 : 0));
+}
+
+bool eng_parse_date(const char *s, date_t *out)
+{
+    int y, m, d;
+
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return false;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    if (s[10] != '\0')
+        return false;
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    d = (s[8] - '0') * 10 + (s[9] - '0');
+    return date_from_ymd(y, m, d, out, NULL) == 0;
+}
+
+size_t eng_area_index(const struct eng *g, const char *code)
+{
+    size_t lo = 0, hi = g->nareas;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(g->area_codes[mid], code);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+/* ---- areas of the grid ------------------------------------------------------- */
+
+struct area_list {
+    const char **codes, **names;
+    size_t n, cap;
+};
+
+static void area_push(struct eng *g, struct area_list *l, const char *code, const char *name)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        const char **c = arena_calloc(g->out, cap, sizeof(*c));
+        const char **n = arena_calloc(g->out, cap, sizeof(*n));
+        if (l->n) {
+            memcpy(c, l->codes, l->n * sizeof(*c));
+            memcpy(n, l->names, l->n * sizeof(*n));
+        }
+        l->codes = c;
+        l->names = n;
+        l->cap = cap;
+    }
+    l->codes[l->n] = arena_strdup(g->out, code);
+    l->names[l->n++] = arena_strdup(g->out, name);
+}
+
+static int load_ref_areas(struct eng *g)
+{
+    struct store_stmt *q =
+        store_prepare(g->s,
+                      "SELECT grid, code, COALESCE(parent_code, '') FROM ref_area "
+                      "WHERE grid IN ('mds', 'mdadt') ORDER BY grid, code",
+                      g->e);
+    size_t cap = 32;
+    int rc;
+
+    if (!q)
+        return -1;
+    g->ref_grid = arena_calloc(&g->tmp, cap, sizeof(char *));
+    g->ref_code = arena_calloc(&g->tmp, cap, sizeof(char *));
+    g->ref_parent = arena_calloc(&g->tmp, cap, sizeof(char *));
+    while ((rc = store_step(q, g->e)) == STORE_ROW) {
+        if (g->nref == cap) {
+            const char **a = arena_calloc(&g->tmp, 2 * cap, sizeof(char *));
+            const char **b = arena_calloc(&g->tmp, 2 * cap, sizeof(char *));
+            const char **c = arena_calloc(&g->tmp, 2 * cap, sizeof(char *));
+            memcpy(a, g->ref_grid, cap * sizeof(char *));
+            memcpy(b, g->ref_code, cap * sizeof(char *));
+            memcpy(c, g->ref_parent, cap * sizeof(char *));
+            g->ref_grid = a;
+            g->ref_code = b;
+            g->ref_parent = c;
+            cap *= 2;
+        }
+        g->ref_grid[g->nref] = arena_strdup(&g->tmp, store_column_text(q, 0));
+        g->ref_code[g->nref] = arena_strdup(&g->tmp, store_column_text(q, 1));
+        g->ref_parent[g->nref++] = arena_strdup(&g->tmp, store_column_text(q, 2));
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int eng_load_areas(struct eng *g)
+{
+    struct area_list l = {0};
+    struct store_stmt *q;
+    char first[DATE_ISO_LEN], last[DATE_ISO_LEN];
+    int rc;
+
+    date_format_iso(g->per[0].first, first);
+    date_format_iso(g->per[0].last, last);
+    if (!strcmp(g->grid, "departement")) {
+        area_push(g, &l, "62", "Pas-de-Calais");
+    } else if (!strcmp(g->grid, "commune")) {
+        /* every commune existing at some day of the year, named as at its last version */
+        q = store_prepare(g->s,
+                          "SELECT code, name FROM ref_commune WHERE valid_from <= ? "
+                          "AND (valid_to IS NULL OR valid_to >= ?) ORDER BY code, valid_from",
+                          g->e);
+        if (!q)
+            return -1;
+        store_bind_text(q, 1, last);
+        store_bind_text(q, 2, first);
+        while ((rc = store_step(q, g->e)) == STORE_ROW) {
+            const char *code = store_column_text(q, 0), *name = store_column_text(q, 1);
+            if (l.n && !strcmp(l.codes[l.n - 1], code))
+                l.names[l.n - 1] = arena_strdup(g->out, name);
+            else
+                area_push(g, &l, code, name);
+        }
+        store_finalize(q);
+        if (rc < 0)
+            return -1;
+    } else {
+        q = store_prepare(g->s, "SELECT code, name FROM ref_area WHERE grid = ? ORDER BY code",
+                          g->e);
+        if (!q)
+            return -1;
+        store_bind_text(q, 1, g->grid);
+        while ((rc = store_step(q, g->e)) == STORE_ROW)
+            area_push(g, &l, store_column_text(q, 0), store_column_text(q, 1));
+        store_finalize(q);
+        if (rc < 0)
+            return -1;
+    }
+    if (l.n == 0) {
+        err_set(g->e, ERR_NOT_FOUND, "grille « %s » : aucune zone dans le référentiel pour %d",
+                g->grid, g->year);
+        return err_hint(g->e, "chargez le référentiel territorial (proxima init)");
+    }
+    g->nareas = l.n;
+    g->area_codes = l.codes;
+    g->area_names = l.names;
+    g->by_commune = !strcmp(g->grid, "epci") || !strcmp(g->grid, "commune");
+    return load_ref_areas(g);
+}
+
+/* ---- sites ------------------------------------------------------------------- */
+
+static const char *ref_parent(const struct eng *g, const char *grid, const char *code)
+{
+    for (size_t i = 0; i < g->nref; i++)
+        if (!strcmp(g->ref_grid[i], grid) && !strcmp(g->ref_code[i], code))
+            return g->ref_parent[i];
+    return NULL;
+}
+
+/* The only area of grid whose territory is territory, or NULL. */
+static const char *only_in_territory(const struct eng *g, const char *grid, const char *territory)
+{
+    const char *found = NULL;
+
+    for (size_t i = 0; i < g->nref; i++) {
+        if (strcmp(g->ref_grid[i], grid) != 0 || strcmp(g->ref_parent[i], territory) != 0)
+            continue;
+        if (found)
+            return NULL;
+        found = g->ref_code[i];
+    }
+    return found;
+}
+
+static size_t site_area_uncached(struct eng *g, const char *sg, const char *sc)
+{
+    const char *parent;
+
+    if (!strcmp(g->grid, "departement"))
+        return 0;
+    if (strcmp(sg, "mds") != 0 && strcmp(sg, "mdadt") != 0)
+        return SIZE_MAX; /* central directions, the département */
+    if (!strcmp(g->grid, sg))
+        return eng_area_index(g, sc);
+    parent = ref_parent(g, sg, sc);
+    if (!parent || !*parent)
+        return SIZE_MAX;
+    if (!strcmp(g->grid, "territoire"))
+        return eng_area_index(g, parent);
+    if (!strcmp(g->grid, "mdadt") || !strcmp(g->grid, "mds")) {
+        const char *other = only_in_territory(g, g->grid, parent);
+        return other ? eng_area_index(g, other) : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}
+
+size_t eng_site_area(struct eng *g, const char *site_grid, const char *site_code)
+{
+    size_t glen = strlen(site_grid), clen = strlen(site_code);
+    char key[256];
+    int64_t i;
+
+    /* "grid:code" built by hand: this runs for every row and indicator */
+    if (glen + clen + 1 >= sizeof(key))
+        return SIZE_MAX;
+    memcpy(key, site_grid, glen);
+    key[glen] = ':';
+    memcpy(key + glen + 1, site_code, clen);
+    i = strset_find(&g->sites, key, glen + 1 + clen);
+    if (i >= 0)
+        return g->site_area[i];
+    i = strset_add(&g->sites, key, glen + 1 + clen);
+    if ((size_t)i >= g->site_cap) {
+        size_t cap = g->site_cap ? 2 * g->site_cap : 32;
+        size_t *grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
+        if (g->site_cap)
+            memcpy(grown, g->site_area, g->site_cap * sizeof(*grown));
+        g->site_area = grown;
+        g->site_cap = cap;
+    }
+    g->site_area[i] = site_area_uncached(g, site_grid, site_code);
+    return g->site_area[i];
+}
+
+/* ---- residence ------------------------------------------------------------------ */
+
+static void dated_init(struct eng *g, struct dated *t)
+{
+    memset(t, 0, sizeof(*t));
+    strset_init(&t->keys, &g->tmp);
+}
+
+/* Rows (key, from, to, value) sorted by key; from/to may be NULL (always). */
+static int dated_load(struct eng *g, struct dated *t, const char *sql, const char *bind)
+{
+    struct store_stmt *q = store_prepare(g->s, sql, g->e);
+    int rc;
+
+    if (!q)
+        return -1;
+    if (bind)
+        store_bind_text(q, 1, bind);
+    while ((rc = store_step(q, g->e)) == STORE_ROW) {
+        const char *key = store_column_text(q, 0);
+        const char *from = store_column_text(q, 1), *to = store_column_text(q, 2);
+        uint32_t k = strset_add(&t->keys, key, strlen(key));
+        struct dated_entry *x;
+
+        if (k >= t->capk) {
+            size_t cap = t->capk ? 2 * t->capk : 1024;
+            uint32_t *f = arena_calloc(&g->tmp, cap, sizeof(*f));
+            uint32_t *c = arena_calloc(&g->tmp, cap, sizeof(*c));
+            if (t->capk) {
+                memcpy(f, t->first, t->capk * sizeof(*f));
+                memcpy(c, t->count, t->capk * sizeof(*c));
+            }
+            t->first = f;
+            t->count = c;
+            t->capk = cap;
+        }
+        if (t->n == t->cap) {
+            size_t cap = t->cap ? 2 * t->cap : 1024;
+            struct dated_entry *grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
+            if (t->n)
+                memcpy(grown, t->e, t->n * sizeof(*grown));
+            t->e = grown;
+            t->cap = cap;
+        }
+        if (t->count[k] == 0)
+            t->first[k] = (uint32_t)t->n;
+        else if (t->first[k] + t->count[k] != t->n) {
+            store_finalize(q);
+            return err_set(g->e, ERR_INTERNAL, "dated rows not grouped by key (%s)", key);
+        }
+        t->count[k]++;
+        x = &t->e[t->n++];
+        x->from = DATE_MIN;
+        x->to = DATE_MAX;
+        if (*from && !eng_parse_date(from, &x->from)) {
+            store_finalize(q);
+            return err_set(g->e, ERR_INVALID, "date invalide « %s » (%s)", from, key);
+        }
+        if (*to && !eng_parse_date(to, &x->to)) {
+            store_finalize(q);
+            return err_set(g->e, ERR_INVALID, "date invalide « %s » (%s)", to, key);
+        }
+        x->value = arena_strdup(&g->tmp, store_column_text(q, 3));
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static const char *dated_at(const struct dated *t, const char *key, date_t day)
+{
+    int64_t k;
+
+    if (!key)
+        return NULL;
+    k = strset_find(&t->keys, key, strlen(key));
+    if (k < 0)
+        return NULL;
+    for (uint32_t i = t->first[k]; i < t->first[k] + t->count[k]; i++)
+        if (t->e[i].from <= day && day <= t->e[i].to)
+            return t->e[i].value;
+    return NULL;
+}
+
+int eng_load_residence(struct eng *g)
+{
+    dated_init(g, &g->addresses);
+    dated_init(g, &g->demandeurs);
+    dated_init(g, &g->orgs);
+    dated_init(g, &g->assign);
+    if (dated_load(g, &g->addresses,
+                   "SELECT person, valid_from, COALESCE(valid_to, ''), commune "
+                   "FROM person_address ORDER BY person, valid_from",
+                   NULL) < 0 ||
+        dated_load(g, &g->demandeurs,
+                   "SELECT household, valid_from, COALESCE(valid_to, ''), person "
+                   "FROM household_member WHERE role = 'demandeur' ORDER BY household, valid_from",
+                   NULL) < 0 ||
+        dated_load(g, &g->orgs,
+                   "SELECT id, '', '', commune FROM organisation WHERE commune IS NOT NULL "
+                   "ORDER BY id",
+                   NULL) < 0)
+        return -1;
+    if (!strcmp(g->grid, "commune") || !strcmp(g->grid, "departement"))
+        return 0;
+    return dated_load(g, &g->assign,
+                      "SELECT commune, valid_from, COALESCE(valid_to, ''), area "
+                      "FROM ref_assignment WHERE grid = ? ORDER BY commune, valid_from",
+                      g->grid);
+}
+
+static const char *row_commune(const struct eng *g, const struct eng_row *r, date_t day)
+{
+    const char *applicant;
+
+    if (!r->btype)
+        return r->person ? dated_at(&g->addresses, r->person, day) : NULL;
+    if (!strcmp(r->btype, "personne"))
+        return dated_at(&g->addresses, r->benef, day);
+    if (!strcmp(r->btype, "foyer")) {
+        applicant = dated_at(&g->demandeurs, r->benef, day);
+        if (!applicant)
+            applicant = r->person;
+        return applicant ? dated_at(&g->addresses, applicant, day) : NULL;
+    }
+    if (!strcmp(r->btype, "organisation"))
+        return dated_at(&g->orgs, r->benef, day);
+    if (!strcmp(r->btype, "commune"))
+        return r->benef;
+    return NULL;
+}
+
+size_t eng_place(struct eng *g, const struct indic_def *def, const struct eng_row *r, date_t day)
+{
+    const char *commune, *area;
+
+    if (!strcmp(g->grid, "departement"))
+        return 0;
+    if (def->place == PLACE_SITE && !g->by_commune)
+        return eng_site_area(g, r->site_grid, r->site_code);
+    commune = row_commune(g, r, day);
+    if (!commune)
+        return SIZE_MAX;
+    if (!strcmp(g->grid, "commune"))
+        return eng_area_index(g, commune);
+    area = dated_at(&g->assign, commune, day);
+    return area ? eng_area_index(g, area) : SIZE_MAX;
+}
