@@ -12,6 +12,9 @@
 
 #include <unistd.h>
 
+#define FUZZ_NAME "fuzz_import"
+#include "fuzz_common.h"
+
 #include "case/case.h"
 #include "case/exchange.h"
 #include "core/file.h"
@@ -20,22 +23,6 @@
 #ifndef PROXIMA_DATADIR
 #define PROXIMA_DATADIR "data"
 #endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
-
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_import: check failed: %s (line %d)\n", #cond, __LINE__);         \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static struct {
     bool ready;

@@ -13,6 +13,7 @@ packages=(
   libcmocka-dev                     # unit tests
   libmicrohttpd-dev                 # HTTP server (proxima serve)
   curl                              # e2e test of the HTTP API
+  nginx-light openssl               # e2e smoke test of deploy/nginx/proxima.conf
   libxlsxwriter-dev                 # XLSX export of the activity report
 )
 

@@ -125,9 +125,12 @@ static void input_close(struct input *in)
 /*
  * With --as, the agent needs the exchange capability on the whole
  * département; a refusal goes to the access log. Without --as the command
- * runs as the system (the operator holds the database file).
+ * runs as the system (the operator holds the database file). The capability
+ * is "import" (administrateur), not "export" (statistics): the journal holds
+ * every personal file of the Département. *grant receives the grant used.
  */
-static int require_capability(struct cli_ctx *c, struct case_ctx *cc, const char *what)
+static int require_capability(struct cli_ctx *c, struct case_ctx *cc, const char *what,
+                              const char **grant)
 {
     struct access_target t = {
         .site_grid = ACCESS_SITE_DEPARTEMENT,
@@ -138,14 +141,31 @@ static int require_capability(struct cli_ctx *c, struct case_ctx *cc, const char
     };
     struct err logerr;
 
+    *grant = NULL;
     if (!cc->user)
         return 0;
-    if (access_check(cc->cat, cc->user, CASE_EXCHANGE_CAPABILITY, &t, &c->arena, NULL, &c->err) ==
+    if (access_check(cc->cat, cc->user, CASE_EXCHANGE_CAPABILITY, &t, &c->arena, grant, &c->err) ==
         0)
         return 0;
     err_clear(&logerr);
     access_log_append(cc->store, cc->actor, "refus", &t, "", &logerr);
     return -1;
+}
+
+/* An agent's export is a read of every personal file: it goes to the access log. */
+static int log_export(struct cli_ctx *c, struct case_ctx *cc, const char *grant)
+{
+    struct access_target t = {
+        .site_grid = ACCESS_SITE_DEPARTEMENT,
+        .site_code = CASE_EXCHANGE_DEPARTEMENT,
+        .data_class = CLASS_NONE,
+        .object_type = "journal",
+        .object_id = "export",
+    };
+
+    if (!cc->user)
+        return 0;
+    return access_log_append(cc->store, cc->actor, "lecture", &t, grant, &c->err);
 }
 
 /* ---- import --------------------------------------------------------------- */
@@ -284,7 +304,7 @@ int cmd_export(struct cli_ctx *c, int argc, char **argv)
     struct case_ctx cc = {0};
     struct catalog cat;
     struct access_user u;
-    const char *out = NULL, *v;
+    const char *out = NULL, *v, *grant;
     int rc;
 
     for (int i = 1; i < argc; i++) {
@@ -308,7 +328,7 @@ int cmd_export(struct cli_ctx *c, int argc, char **argv)
         return cli_usage(c, EXPORT_USAGE, "--depuis est postérieur à --jusqu-au");
     if (cli_case_ctx(c, &cc, &cat, &u, true) != 0)
         return -1;
-    rc = require_capability(c, &cc, "export");
+    rc = require_capability(c, &cc, "export", &grant);
     if (rc == 0) {
         if (out) {
             rc = export_to_file(c, cc.store, &o, out, &st);
@@ -318,6 +338,8 @@ int cmd_export(struct cli_ctx *c, int argc, char **argv)
         } else {
             rc = case_export(cc.store, &o, stdout, NULL, &st, &c->err);
         }
+        if (rc == 0)
+            rc = log_export(c, &cc, grant);
     }
     catalog_release(&cat);
     return rc;
@@ -331,6 +353,7 @@ int cmd_replay(struct cli_ctx *c, int argc, char **argv)
     struct catalog cat;
     struct access_user u;
     char before[65], after[65];
+    const char *grant;
     double t0, secs = 0;
     int rc;
 
@@ -338,7 +361,7 @@ int cmd_replay(struct cli_ctx *c, int argc, char **argv)
         return cli_usage(c, REPLAY_USAGE, "argument inattendu : %s", argv[1]);
     if (cli_case_ctx(c, &cc, &cat, &u, true) != 0)
         return -1;
-    rc = require_capability(c, &cc, "rejeu");
+    rc = require_capability(c, &cc, "rejeu", &grant);
     if (rc == 0)
         rc = case_projection_digest(cc.store, before, &c->err);
     if (rc == 0) {

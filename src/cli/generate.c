@@ -16,7 +16,8 @@
 #endif
 
 static const char usage[] =
-    "proxima generate --year ANNÉE [--seed N] [--echelle X] [--reference DOSSIER] [--lot N]";
+    "proxima generate --year ANNÉE [--seed N] [--echelle X] [--reference DOSSIER] [--lot N] "
+    "[--silencieux]";
 
 static int parse_count(struct cli_ctx *c, const char *opt, const char *v, int64_t min, int64_t *out)
 {
@@ -57,8 +58,15 @@ static void print_result(struct cli_ctx *c, const struct gen_options *o, const s
         cli_print_json(c, j);
         return;
     }
-    printf("Année %d générée (graine %llu) : %s événements en %.1f s (%s événements/s).\n", o->year,
-           (unsigned long long)o->seed, fr_int(c, r->events), r->seconds, fr_int(c, (int64_t)rate));
+    {
+        struct strbuf sb;
+        strbuf_init(&sb, 64);
+        num_format_fixed(&sb, (int64_t)(r->seconds * 10 + 0.5), 1, 1);
+        printf("Année %d générée (graine %llu) : %s événements en %s s (%s événements/s).\n",
+               o->year, (unsigned long long)o->seed, fr_int(c, r->events), sb.buf,
+               fr_int(c, (int64_t)rate));
+        strbuf_release(&sb);
+    }
     printf("  %s personnes, %s foyers, %s dossiers, %s actes, %s séances de commission, %s "
            "versements.\n",
            fr_int(c, r->persons), fr_int(c, r->households), fr_int(c, r->dossiers),

@@ -50,13 +50,27 @@ static const char *fr_int(struct gen *g, int64_t v)
     return s;
 }
 
+/* Seconds with one decimal, French style: "12,3". */
+static const char *fr_seconds(struct gen *g, double s)
+{
+    struct strbuf sb;
+    const char *out;
+
+    strbuf_init(&sb, 64);
+    num_format_fixed(&sb, (int64_t)(s * 10 + 0.5), 1, 1);
+    out = arena_strdup(g->a, sb.buf);
+    strbuf_release(&sb);
+    return out;
+}
+
 static void step_end(struct gen *g)
 {
-    double t = now();
+    double t = now(), d = t - g->step_t0;
 
     if (g->step && g->o->progress)
-        fprintf(g->o->progress, "  %s événements en %.1f s\n", fr_int(g, g->step_events),
-                t - g->step_t0);
+        fprintf(g->o->progress, "  %s événements en %s s (%s par seconde)\n",
+                fr_int(g, g->step_events), fr_seconds(g, d),
+                fr_int(g, d > 0 ? (int64_t)((double)g->step_events / d) : 0));
     g->step_events = 0;
     g->step_t0 = t;
 }
@@ -68,7 +82,7 @@ void gen_step(struct gen *g, const char *name)
     step_end(g);
     g->step = name;
     if (g->o->progress) {
-        fprintf(g->o->progress, "[%6.1f s] %s\n", now() - g->t0, name);
+        fprintf(g->o->progress, "[%s s] %s\n", fr_seconds(g, now() - g->t0), name);
         fflush(g->o->progress);
     }
 }
@@ -140,6 +154,42 @@ static int prepare(struct gen *g)
     return 0;
 }
 
+static bool planned(const struct gen *g, const char *code)
+{
+    for (size_t i = 0; i < g->nfigs; i++)
+        if (!strcmp(g->figs[i].code, code))
+            return true;
+    for (size_t i = 0; i < g->nskipped; i++) {
+        size_t n = strlen(code);
+        if (!strncmp(g->skipped[i], code, n) && g->skipped[i][n] == ' ')
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Every in-scope figure of the tables (the MDS columns but the referential's
+ * agents and ETP, the core rows of the four sections) is either planned or
+ * reported: a figure the generator does not know is never silently left out.
+ */
+static void unplanned(struct gen *g)
+{
+    static const char *const sections[] = {"autonomie", "insertion", "enfance", "jeunesse"};
+
+    for (size_t i = 0; i < g->nmds_cols; i++)
+        if (strcmp(g->mds_cols[i], "agents") != 0 && strcmp(g->mds_cols[i], "etp") != 0 &&
+            !planned(g, g->mds_cols[i]))
+            gen_skip(g, g->mds_cols[i], "chiffre inconnu du générateur");
+    for (size_t i = 0; i < g->ndept; i++) {
+        bool in_scope = !strcmp(g->dept[i].portee, "core");
+        bool section = false;
+        for (size_t k = 0; k < ARRAY_SIZE(sections); k++)
+            section |= !strcmp(g->dept[i].section, sections[k]);
+        if (in_scope && section && !planned(g, g->dept[i].code))
+            gen_skip(g, g->dept[i].code, "chiffre inconnu du générateur");
+    }
+}
+
 static void result(struct gen *g, struct gen_result *out)
 {
     memset(out, 0, sizeof(*out));
@@ -204,6 +254,7 @@ int gen_run(struct case_ctx *c, const struct gen_options *o, struct arena *a,
     }
     open_tx = false;
     step_end(&g);
+    unplanned(&g);
     rc = 0;
 out:
     if (open_tx)

@@ -30,8 +30,6 @@ void gen_rng_init(struct gen_rng *r, uint64_t seed, const char *name);
 uint64_t gen_rng_u64(struct gen_rng *r);
 /* Uniform in [lo, hi] (inclusive, lo <= hi), unbiased. */
 int64_t gen_rng_range(struct gen_rng *r, int64_t lo, int64_t hi);
-/* Uniform in [0, 1). */
-double gen_rng_unit(struct gen_rng *r);
 /* True with probability pct / 100. */
 bool gen_rng_pct(struct gen_rng *r, int pct);
 /* Index i with probability w[i] / sum(w) (w of n non-negative weights, sum > 0). */

@@ -317,6 +317,7 @@ int64_t gen_flow_run(struct gen *g, struct gen_rng *r, struct gen_flow *f)
     const struct catalog_workflow *w = d ? d->workflow : NULL;
     bool decided = f->decide != GEN_NODATE;
     date_t open = f->open.date, last = decided ? f->decide : gen_max(open, g->y1), instr;
+    date_t notified = decided ? f->decide : open;
     int64_t dos;
     struct gen_opx x = GEN_OPX_INIT;
 
@@ -331,7 +332,7 @@ int64_t gen_flow_run(struct gen *g, struct gen_rng *r, struct gen_flow *f)
         return 0;
     }
     /* instruction between opening and decision, after pieces if asked */
-    instr = open + (date_t)((last - open) * (decided ? 0.55 : 0.3));
+    instr = open + (last - open) * (decided ? 55 : 30) / 100;
     if (f->pieces && catalog_workflow_has_op(w, OP_DEMANDER_PIECES)) {
         date_t ask = gen_min(open + 1, last), given = ask + (instr - ask) / 2;
         x.motive = pieces_motives[gen_rng_range(r, 0, ARRAY_SIZE(pieces_motives) - 1)];
@@ -361,7 +362,8 @@ int64_t gen_flow_run(struct gen *g, struct gen_rng *r, struct gen_flow *f)
             struct gen_opx a = GEN_OPX_INIT;
             a.outcome = "ajournement";
             a.motive = "évaluation complémentaire demandée";
-            if (gen_do(g, dos, OP_DECIDER, gen_max(instr, f->decide - 10), &a) != 0)
+            if (gen_do(g, dos, OP_DECIDER, gen_max(instr, instr + (f->decide - instr) / 2), &a) !=
+                0)
                 goto fail;
         }
         x.outcome = f->outcome;
@@ -376,7 +378,8 @@ int64_t gen_flow_run(struct gen *g, struct gen_rng *r, struct gen_flow *f)
             date_t when = gen_min(f->decide + (date_t)gen_rng_range(r, 0, 3), cap);
             if (f->start != GEN_NODATE)
                 when = gen_min(when, f->start);
-            if (gen_plain(g, dos, OP_NOTIFIER, gen_max(when, f->decide)) != 0)
+            notified = gen_max(when, f->decide);
+            if (gen_plain(g, dos, OP_NOTIFIER, notified) != 0)
                 goto fail;
         }
     }
@@ -385,8 +388,9 @@ int64_t gen_flow_run(struct gen *g, struct gen_rng *r, struct gen_flow *f)
         return dos;
     if (f->start != GEN_NODATE && gen_plain(g, dos, OP_DEBUTER_MESURE, f->start) != 0)
         goto fail;
+    /* paid once notified (still within the decision's year when the caller said so) */
     for (int i = 0; i < f->npay; i++)
-        if (gen_pay(g, dos, f->pay_date[i], f->pay[i]) != 0)
+        if (gen_pay(g, dos, gen_max(f->pay_date[i], notified), f->pay[i]) != 0)
             goto fail;
     if (f->end != GEN_NODATE && gen_plain(g, dos, OP_TERMINER_MESURE, f->end) != 0)
         goto fail;

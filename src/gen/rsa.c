@@ -117,17 +117,20 @@ static int compose(struct gen *g, struct gen_rng *r, struct rsa_hh *h, size_t n,
 /* Demandeurs who are women: mostly the single parents. */
 static void sexes(struct gen_rng *r, struct rsa_hh *h, size_t n, int64_t women)
 {
-    double *score = calloc(n ? n : 1, sizeof(*score));
+    uint64_t *score = calloc(n ? n : 1, sizeof(*score));
     size_t *idx = calloc(n ? n : 1, sizeof(*idx));
 
     if (!score || !idx)
         die_nomem(n * sizeof(*score));
     for (size_t i = 0; i < n; i++) {
-        double u = gen_rng_unit(r);
-        score[i] = (!h[i].couple && h[i].kids) ? 1.6 + 0.4 * u : u;
+        /* single parents first (top bit), random order otherwise */
+        uint64_t u = gen_rng_u64(r) >> 2;
+        if (!h[i].couple && h[i].kids && gen_rng_pct(r, 90))
+            u |= 1ull << 62;
+        score[i] = u;
         idx[i] = i;
     }
-    /* the women are the `women` highest scores (a heap would do; n log n is fine) */
+    /* the women are the `women` highest scores (Shell sort, descending) */
     for (size_t gap = n / 2; gap > 0; gap /= 2)
         for (size_t i = gap; i < n; i++)
             for (size_t j = i; j >= gap && score[idx[j - gap]] < score[idx[j]]; j -= gap) {

@@ -65,11 +65,6 @@ int64_t gen_rng_range(struct gen_rng *r, int64_t lo, int64_t hi)
     return lo + (int64_t)(x % span);
 }
 
-double gen_rng_unit(struct gen_rng *r)
-{
-    return (double)(gen_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
 bool gen_rng_pct(struct gen_rng *r, int pct)
 {
     return gen_rng_range(r, 0, 99) < pct;
@@ -221,57 +216,56 @@ date_t gen_max(date_t a, date_t b)
 
 /* ---- arithmetic ------------------------------------------------------------ */
 
-/* Integers out[i] in [lo[i], hi[i]] summing to total, random around the mean. */
+/*
+ * Integers out[i] in [lo[i], hi[i]] summing to total (within the bounds'
+ * sums), random around the mean. Integer arithmetic only, so that a seed
+ * gives the same amounts on every machine and compiler.
+ */
 static void split_units(struct gen_rng *r, int64_t total, size_t n, const int64_t *lo,
                         const int64_t *hi, int64_t *out)
 {
-    double *x = calloc(n ? n : 1, sizeof(*x)), rsum = 0, s = 0, f, diff, avail = 0;
-    int64_t sumlo = 0, rem;
+    int64_t *w = calloc(n ? n : 1, sizeof(*w)), wsum = 0, rest = total, spare = 0, left;
 
-    if (!x)
-        die_nomem(n * sizeof(*x));
+    if (!w)
+        die_nomem(n * sizeof(*w));
     for (size_t i = 0; i < n; i++) {
-        sumlo += lo[i];
-        rsum += (double)(hi[i] - lo[i]);
+        /* a random share of the item's room: 45 % to 155 % of the mean fill */
+        w[i] = (hi[i] - lo[i]) * gen_rng_range(r, 45, 155);
+        wsum += w[i];
+        rest -= lo[i];
     }
-    f = rsum > 0 ? (double)(total - sumlo) / rsum : 0;
+    /* proportional fill, capped by each room; what the caps and floors leave... */
     for (size_t i = 0; i < n; i++) {
-        double t = f * (0.45 + 1.1 * gen_rng_unit(r));
-        if (t > 1)
-            t = 1;
-        x[i] = (double)(hi[i] - lo[i]) * t;
-        s += x[i];
+        int64_t x = wsum > 0 ? rest / wsum * w[i] + rest % wsum * w[i] / wsum : 0;
+        if (x > hi[i] - lo[i])
+            x = hi[i] - lo[i];
+        out[i] = lo[i] + x;
     }
-    /* one proportional correction is exact in reals and keeps the bounds */
-    diff = (double)(total - sumlo) - s;
-    for (size_t i = 0; i < n; i++)
-        avail += diff > 0 ? (double)(hi[i] - lo[i]) - x[i] : x[i];
-    for (size_t i = 0; i < n && avail > 0; i++)
-        x[i] += diff * (diff > 0 ? ((double)(hi[i] - lo[i]) - x[i]) : x[i]) / avail;
-    rem = total;
+    left = total;
     for (size_t i = 0; i < n; i++) {
-        int64_t v = lo[i] + (int64_t)x[i];
-        if (v < lo[i])
-            v = lo[i];
-        if (v > hi[i])
-            v = hi[i];
-        out[i] = v;
-        rem -= v;
+        left -= out[i];
+        spare += hi[i] - out[i];
     }
-    free(x);
-    /* the rounding's remainder, one unit at a time from a random start */
-    while (rem != 0) {
-        size_t start = n ? (size_t)gen_rng_range(r, 0, (int64_t)n - 1) : 0;
+    /* ...goes where there is room left, in proportion, then one unit at a time */
+    if (left > 0 && spare > 0) {
+        int64_t given = 0;
+        for (size_t i = 0; i < n; i++) {
+            int64_t room = hi[i] - out[i];
+            int64_t add = left / spare * room + left % spare * room / spare;
+            out[i] += add;
+            given += add;
+        }
+        left -= given;
+    }
+    free(w);
+    while (left > 0) {
+        size_t start = (size_t)gen_rng_range(r, 0, (int64_t)n - 1);
         bool moved = false;
-        for (size_t k = 0; k < n && rem != 0; k++) {
+        for (size_t k = 0; k < n && left > 0; k++) {
             size_t i = (start + k) % n;
-            if (rem > 0 && out[i] < hi[i]) {
+            if (out[i] < hi[i]) {
                 out[i]++;
-                rem--;
-                moved = true;
-            } else if (rem < 0 && out[i] > lo[i]) {
-                out[i]--;
-                rem++;
+                left--;
                 moved = true;
             }
         }

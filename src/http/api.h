@@ -9,6 +9,7 @@
  *                    procès-verbal
  *   api_catalog.c    dispositifs of the catalogue; the access log of a
  *                    person for the data officer
+ *   api_indic.c      the indicators of a year on a territorial grid
  *
  * Handlers are thin: take validated parameters (route.h), call the case
  * layer (writes through case_run, so a failed operation writes nothing and
@@ -31,6 +32,8 @@ extern const struct http_route api_commission_routes[];
 extern const size_t api_commission_nroutes;
 extern const struct http_route api_catalog_routes[];
 extern const size_t api_catalog_nroutes;
+extern const struct http_route api_indic_routes[];
+extern const size_t api_indic_nroutes;
 
 /* Run fn as one case operation of r's agent (case_run). */
 int api_run(struct http_request *r, int (*fn)(struct case_ctx *c, void *arg, struct err *e),

@@ -314,7 +314,9 @@ static int stage_authorise(struct http_request *r, struct err *e)
             return 0;
     }
     id = path_id(r);
-    http_refuse(r, object, id, !strcmp(object, "personne") ? id : NULL, e,
+    /* the person concerned, when the path names one: the data officer finds the refusal */
+    http_refuse(r, object, id,
+                !strcmp(object, "personne") || !strcmp(object, "journal_acces") ? id : NULL, e,
                 "aucun de vos rôles ne permet de %s", capability_label(cap));
     return err_detail(e, "capacité exigée : %s", cap);
 }

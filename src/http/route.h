@@ -36,6 +36,7 @@
 #include "access/access.h"
 #include "case/case.h"
 #include "catalog/catalog.h"
+#include "indic/indic.h"
 #include "store/store.h"
 #include "http/http.h"
 #include "http/parse.h"
@@ -147,6 +148,8 @@ struct http_app {
     const struct http_route *routes; /* the groups, flattened */
     size_t nroutes;
     pthread_mutex_t login_lock; /* one password verification at a time (memory, CPU) */
+    struct indic_dict dict;     /* the indicator dictionary (data/indicateurs) */
+    bool has_dict;              /* false when it failed to load: /api/indicateurs answers 503 */
 };
 
 struct http_request {

@@ -413,6 +413,14 @@ struct http_server *http_server_start(const struct http_config *cfg, struct err 
         err_prefix(e, "chargement du catalogue : ");
         goto fail;
     }
+    snprintf(catdir, sizeof(catdir), "%s/indicateurs", cfg->data_dir);
+    if (indic_dict_load(&srv->app.dict, catdir, &srv->app.cat, e) == 0) {
+        srv->app.has_dict = true;
+    } else {
+        /* the API goes on without the indicators (503 on /api/indicateurs) */
+        fprintf(srv->log, "warning: indicator dictionary not loaded: %s\n", err_code_name(e->code));
+        err_clear(e);
+    }
     srv->routes = http_routes_all(&srv->app.nroutes);
     srv->app.routes = srv->routes;
     if (http_routes_check(srv->routes, srv->app.nroutes, e) != 0)
@@ -457,6 +465,8 @@ void http_server_stop(struct http_server *srv)
     for (size_t i = 0; i < ARRAY_SIZE(srv->workers); i++)
         if (srv->workers[i].used)
             store_close(srv->workers[i].store);
+    if (srv->app.has_dict)
+        indic_dict_release(&srv->app.dict);
     catalog_release(&srv->app.cat);
     free(srv->routes);
     pthread_mutex_destroy(&srv->lock);

@@ -1,5 +1,7 @@
 /*
- * describe.c: an indicator's calculation and values in French words, for
+ * describe.c: the codes of the dictionary (dict.c reads them, the CLI and
+ * the reports print them), and an indicator's calculation and values in
+ * French words, for
  * `proxima indicateurs show`, `proxima check` and the methodology annex of
  * the reports. The words follow docs/INDICATEURS.md.
  */
@@ -7,6 +9,73 @@
 #include "indic/indic_int.h"
 
 #include "core/money.h"
+
+/* ---- codes ---------------------------------------------------------------- */
+
+const char *const indic_unit_codes[INDIC_NUNIT] = {
+    [UNIT_NOMBRE] = "nombre", [UNIT_EUR] = "EUR",         [UNIT_POURCENT] = "pourcent",
+    [UNIT_JOURS] = "jours",   [UNIT_DECIMAL] = "decimal",
+};
+const char *const indic_source_codes[INDIC_NSOURCE] = {
+    [SRC_DECISIONS] = "decisions", [SRC_PAIEMENTS] = "paiements", [SRC_DOSSIERS] = "dossiers",
+    [SRC_ACTES] = "actes",         [SRC_FAIT_SITE] = "fait_site", [SRC_RAPPORT] = "rapport",
+    [SRC_SOMME] = "somme",
+};
+const char *const indic_date_codes[INDIC_NDATE] = {
+    [DATE_DECISION] = "decision",
+    [DATE_PAIEMENT] = "paiement",
+    [DATE_ACTE] = "acte",
+    [DATE_OUVERTURE] = "ouverture",
+    [DATE_DROIT_OUVERT] = "droit_ouvert",
+    [DATE_MESURE_EN_COURS] = "mesure_en_cours",
+    [DATE_MESURE_DEBUTEE] = "mesure_debutee",
+    [DATE_STOCK_FIN] = "stock_fin",
+    [DATE_STOCK_MOYEN] = "stock_moyen",
+    [DATE_FAIT] = "fait",
+};
+const char *const indic_measure_codes[INDIC_NMEASURE] = {
+    [MEASURE_NOMBRE] = "nombre",
+    [MEASURE_DISTINCT_PERSONNE] = "distinct_personne",
+    [MEASURE_DISTINCT_FOYER] = "distinct_foyer",
+    [MEASURE_DISTINCT_BENEFICIAIRE] = "distinct_beneficiaire",
+    [MEASURE_SOMME_MONTANT] = "somme_montant",
+    [MEASURE_SOMME_FAIT] = "somme_fait",
+    [MEASURE_VALEUR] = "valeur",
+};
+const char *const indic_place_codes[INDIC_NPLACE] = {
+    [PLACE_SITE] = "site", [PLACE_RESIDENCE] = "residence"};
+
+const char *const indic_grids[] = {"mds",     "territoire",  "mdadt", "epci",
+                                   "commune", "departement", NULL};
+
+bool indic_grid_known(const char *grid)
+{
+    for (size_t i = 0; grid && indic_grids[i]; i++)
+        if (!strcmp(grid, indic_grids[i]))
+            return true;
+    return false;
+}
+
+const char *indic_unit_code(enum indic_unit u)
+{
+    return (size_t)u < ARRAY_SIZE(indic_unit_codes) ? indic_unit_codes[u] : "?";
+}
+const char *indic_source_code(enum indic_source s)
+{
+    return (size_t)s < ARRAY_SIZE(indic_source_codes) ? indic_source_codes[s] : "?";
+}
+const char *indic_date_code(enum indic_date d)
+{
+    return (size_t)d < ARRAY_SIZE(indic_date_codes) ? indic_date_codes[d] : "?";
+}
+const char *indic_measure_code(enum indic_measure m)
+{
+    return (size_t)m < ARRAY_SIZE(indic_measure_codes) ? indic_measure_codes[m] : "?";
+}
+const char *indic_place_code(enum indic_place p)
+{
+    return (size_t)p < ARRAY_SIZE(indic_place_codes) ? indic_place_codes[p] : "?";
+}
 
 static const char *source_words(enum indic_source s)
 {

@@ -26,72 +26,6 @@
 #define DL_SHOW_MAX       80
 #define DL_DEFINITION_MIN 20 /* bytes: a sentence, not a placeholder */
 
-/* ---- codes ---------------------------------------------------------------- */
-
-static const char *const unit_codes[] = {
-    [UNIT_NOMBRE] = "nombre", [UNIT_EUR] = "EUR",         [UNIT_POURCENT] = "pourcent",
-    [UNIT_JOURS] = "jours",   [UNIT_DECIMAL] = "decimal",
-};
-static const char *const source_codes[] = {
-    [SRC_DECISIONS] = "decisions", [SRC_PAIEMENTS] = "paiements", [SRC_DOSSIERS] = "dossiers",
-    [SRC_ACTES] = "actes",         [SRC_FAIT_SITE] = "fait_site", [SRC_RAPPORT] = "rapport",
-    [SRC_SOMME] = "somme",
-};
-static const char *const date_codes[] = {
-    [DATE_DECISION] = "decision",
-    [DATE_PAIEMENT] = "paiement",
-    [DATE_ACTE] = "acte",
-    [DATE_OUVERTURE] = "ouverture",
-    [DATE_DROIT_OUVERT] = "droit_ouvert",
-    [DATE_MESURE_EN_COURS] = "mesure_en_cours",
-    [DATE_MESURE_DEBUTEE] = "mesure_debutee",
-    [DATE_STOCK_FIN] = "stock_fin",
-    [DATE_STOCK_MOYEN] = "stock_moyen",
-    [DATE_FAIT] = "fait",
-};
-static const char *const measure_codes[] = {
-    [MEASURE_NOMBRE] = "nombre",
-    [MEASURE_DISTINCT_PERSONNE] = "distinct_personne",
-    [MEASURE_DISTINCT_FOYER] = "distinct_foyer",
-    [MEASURE_DISTINCT_BENEFICIAIRE] = "distinct_beneficiaire",
-    [MEASURE_SOMME_MONTANT] = "somme_montant",
-    [MEASURE_SOMME_FAIT] = "somme_fait",
-    [MEASURE_VALEUR] = "valeur",
-};
-static const char *const place_codes[] = {[PLACE_SITE] = "site", [PLACE_RESIDENCE] = "residence"};
-
-const char *const indic_grids[] = {"mds",     "territoire",  "mdadt", "epci",
-                                   "commune", "departement", NULL};
-
-bool indic_grid_known(const char *grid)
-{
-    for (size_t i = 0; grid && indic_grids[i]; i++)
-        if (!strcmp(grid, indic_grids[i]))
-            return true;
-    return false;
-}
-
-const char *indic_unit_code(enum indic_unit u)
-{
-    return (size_t)u < ARRAY_SIZE(unit_codes) ? unit_codes[u] : "?";
-}
-const char *indic_source_code(enum indic_source s)
-{
-    return (size_t)s < ARRAY_SIZE(source_codes) ? source_codes[s] : "?";
-}
-const char *indic_date_code(enum indic_date d)
-{
-    return (size_t)d < ARRAY_SIZE(date_codes) ? date_codes[d] : "?";
-}
-const char *indic_measure_code(enum indic_measure m)
-{
-    return (size_t)m < ARRAY_SIZE(measure_codes) ? measure_codes[m] : "?";
-}
-const char *indic_place_code(enum indic_place p)
-{
-    return (size_t)p < ARRAY_SIZE(place_codes) ? place_codes[p] : "?";
-}
-
 /* The index of code in codes[0..n), or -1. */
 static int code_index(const char *const *codes, size_t n, const char *code)
 {
@@ -544,14 +478,14 @@ static int load_row_source(struct dload *l, json_t *o, struct indic_def *d)
 
     if (dl_forbid(l, o, indic_source_code(d->source), unused) < 0 ||
         dl_codes(l, o, "dispositifs", true, &d->dispositifs, &d->ndispositifs) < 0 ||
-        dl_enum(l, o, "mesure", true, measure_codes, ARRAY_SIZE(measure_codes), &v, &present) < 0)
+        dl_enum(l, o, "mesure", true, indic_measure_codes, INDIC_NMEASURE, &v, &present) < 0)
         return -1;
     d->measure = (enum indic_measure)v;
-    if (dl_enum(l, o, "date", true, date_codes, ARRAY_SIZE(date_codes), &v, &present) < 0)
+    if (dl_enum(l, o, "date", true, indic_date_codes, INDIC_NDATE, &v, &present) < 0)
         return -1;
     d->date = (enum indic_date)v;
     d->place = PLACE_SITE;
-    if (dl_enum(l, o, "lieu", false, place_codes, ARRAY_SIZE(place_codes), &v, &present) < 0)
+    if (dl_enum(l, o, "lieu", false, indic_place_codes, INDIC_NPLACE, &v, &present) < 0)
         return -1;
     if (present)
         d->place = (enum indic_place)v;
@@ -656,11 +590,11 @@ static int load_site_fact(struct dload *l, json_t *o, struct indic_def *d)
                        d->site_grid);
     d->measure = MEASURE_VALEUR;
     d->date = DATE_FAIT;
-    if (dl_enum(l, o, "mesure", false, measure_codes, ARRAY_SIZE(measure_codes), &v, &present) < 0)
+    if (dl_enum(l, o, "mesure", false, indic_measure_codes, INDIC_NMEASURE, &v, &present) < 0)
         return -1;
     if (present && v != MEASURE_VALEUR)
         return dl_fail(l, "mesure", "un fait de site se lit tel quel : « valeur » attendu");
-    if (dl_enum(l, o, "date", false, date_codes, ARRAY_SIZE(date_codes), &v, &present) < 0)
+    if (dl_enum(l, o, "date", false, indic_date_codes, INDIC_NDATE, &v, &present) < 0)
         return -1;
     if (present && v != DATE_FAIT)
         return dl_fail(l, "date", "un fait de site vaut à sa date : « fait » attendu");
@@ -739,7 +673,7 @@ static int load_def(struct dload *l, json_t *o, size_t idx, struct indic_def *d)
     if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10000)
         return dl_fail(l, "version", "entier positif attendu, reçu %s", v ? dl_show(l, v) : "rien");
     d->version = (int)json_integer_value(v);
-    if (dl_enum(l, o, "unite", true, unit_codes, ARRAY_SIZE(unit_codes), &k, &present) < 0)
+    if (dl_enum(l, o, "unite", true, indic_unit_codes, INDIC_NUNIT, &k, &present) < 0)
         return -1;
     d->unit = (enum indic_unit)k;
     v = json_object_get(o, "echelle");
@@ -750,7 +684,7 @@ static int load_def(struct dload *l, json_t *o, size_t idx, struct indic_def *d)
     } else if (v && !json_is_null(v)) {
         return dl_fail(l, "echelle", "sans objet pour l'unité « %s »", indic_unit_code(d->unit));
     }
-    if (dl_enum(l, o, "source", true, source_codes, ARRAY_SIZE(source_codes), &k, &present) < 0)
+    if (dl_enum(l, o, "source", true, indic_source_codes, INDIC_NSOURCE, &k, &present) < 0)
         return -1;
     d->source = (enum indic_source)k;
     switch (d->source) {

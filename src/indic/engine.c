@@ -437,7 +437,7 @@ static const char *col_opt(struct store_stmt *q, int col)
     return store_column_is_null(q, col) ? NULL : store_column_text(q, col);
 }
 
-static int bad_date(struct eng *g, const char *what, const char *id, const char *value)
+int eng_bad_date(struct eng *g, const char *what, const char *id, const char *value)
 {
     err_set(g->e, ERR_INVALID, "date invalide « %s » (%s de %s)", value, what, id);
     return err_hint(g->e, "la base est peut-être corrompue : proxima journal verify");
@@ -502,7 +502,7 @@ static int buffer_events(struct eng *g, enum indic_source src)
         if (src == SRC_DECISIONS && catalog_outcome_from_code(store_column_text(q, 3), &oc) == 0)
             ev->outcome = (int8_t)oc;
         if (!eng_parse_date(day, &ev->day)) {
-            rc = bad_date(g, src == SRC_DECISIONS ? "décision" : "paiement", dossier, day);
+            rc = eng_bad_date(g, src == SRC_DECISIONS ? "décision" : "paiement", dossier, day);
             break;
         }
         ev->amount = store_column_int64(q, 2);
@@ -544,19 +544,19 @@ static int pass_dossiers(struct eng *g)
             continue;
         s = store_column_text(q, 2);
         if (!eng_parse_date(s, &r.opened)) {
-            rc = bad_date(g, "ouverture", r.id, s);
+            rc = eng_bad_date(g, "ouverture", r.id, s);
             break;
         }
         s = col_opt(q, 3);
         r.has_start = s != NULL;
         if (s && !eng_parse_date(s, &r.start)) {
-            rc = bad_date(g, "début de mesure", r.id, s);
+            rc = eng_bad_date(g, "début de mesure", r.id, s);
             break;
         }
         s = store_column_text(q, 4);
         r.has_end = *s != '\0';
         if (*s && !eng_parse_date(s, &r.end)) {
-            rc = bad_date(g, "fin de mesure", r.id, s);
+            rc = eng_bad_date(g, "fin de mesure", r.id, s);
             break;
         }
         r.btype = col_opt(q, 5);
@@ -611,7 +611,7 @@ static int pass_acts(struct eng *g)
         r.outcome = -1;
         s = store_column_text(q, 2);
         if (!eng_parse_date(s, &r.day)) {
-            rc = bad_date(g, "acte", r.id, s);
+            rc = eng_bad_date(g, "acte", r.id, s);
             break;
         }
         r.person = col_opt(q, 3);
@@ -625,148 +625,6 @@ static int pass_acts(struct eng *g)
     }
     store_finalize(q);
     return rc < 0 ? -1 : 0;
-}
-
-/* ---- site facts, ratios, sums ------------------------------------------------- */
-
-static int64_t pow10i(int n)
-{
-    int64_t p = 1;
-    while (n-- > 0)
-        p *= 10;
-    return p;
-}
-
-static int site_fact(struct eng *g, size_t k)
-{
-    const struct indic_def *def = &g->d->defs[k];
-    char last[DATE_ISO_LEN];
-    struct store_stmt *q;
-    int rc;
-
-    for (size_t a = 0; a <= g->nareas; a++)
-        for (int p = 0; p < INDIC_MONTHS; p++)
-            g->acc[eng_cell(g, k, a, p)] = INDIC_UNDEFINED;
-    date_format_iso(g->per[0].last, last);
-    q = store_prepare(g->s,
-                      "SELECT area, as_of, value, scale FROM ref_area_fact "
-                      "WHERE grid = ? AND fact = ? AND as_of <= ? ORDER BY area, as_of",
-                      g->e);
-    if (!q)
-        return -1;
-    store_bind_text(q, 1, def->site_grid);
-    store_bind_text(q, 2, def->site_fact);
-    store_bind_text(q, 3, last);
-    /* rows of one area in date order: the last one on or before each period's end wins */
-    {
-        char area[128] = "";
-        int64_t latest[INDIC_MONTHS];
-        bool has[INDIC_MONTHS] = {0};
-
-        for (;;) {
-            const char *code = NULL;
-            date_t asof = 0;
-            int64_t v = 0;
-
-            rc = store_step(q, g->e);
-            if (rc == STORE_ROW) {
-                int scale = (int)store_column_int64(q, 3);
-                const char *s = store_column_text(q, 1);
-                code = store_column_text(q, 0);
-                if (!eng_parse_date(s, &asof)) {
-                    rc = bad_date(g, "fait de site", code, s);
-                    break;
-                }
-                if (scale > def->scale || scale < 0) {
-                    err_set(g->e, ERR_INVALID,
-                            "indicateur %s : le fait « %s » de %s:%s est à l'échelle %d, plus fine "
-                            "que celle de l'indicateur (%d)",
-                            def->code, def->site_fact, def->site_grid, code, scale, def->scale);
-                    rc = -1;
-                    break;
-                }
-                v = store_column_int64(q, 2) * pow10i(def->scale - scale);
-            }
-            if (area[0] && (rc != STORE_ROW || strcmp(code, area) != 0)) {
-                /* flush the previous area */
-                size_t a = eng_site_area(g, def->site_grid, area);
-                for (int p = 0; p < INDIC_MONTHS; p++) {
-                    if (!has[p])
-                        continue;
-                    for (int t = 0; t < 2; t++) {
-                        size_t where = t == 0 ? g->nareas : a;
-                        int64_t *cell;
-                        if (where == SIZE_MAX)
-                            continue;
-                        cell = &g->acc[eng_cell(g, k, where, p)];
-                        *cell = (*cell == INDIC_UNDEFINED ? 0 : *cell) + latest[p];
-                    }
-                }
-                memset(has, 0, sizeof(has));
-                area[0] = '\0';
-            }
-            if (rc != STORE_ROW)
-                break;
-            if (strlen(code) >= sizeof(area))
-                continue;
-            snprintf(area, sizeof(area), "%s", code);
-            for (int p = 0; p < INDIC_MONTHS; p++) {
-                if (asof <= g->per[p].last) {
-                    latest[p] = v;
-                    has[p] = true;
-                }
-            }
-        }
-    }
-    store_finalize(q);
-    return rc < 0 ? -1 : 0;
-}
-
-static int64_t ratio_value(int64_t num, int64_t den)
-{
-    if (num == INDIC_UNDEFINED || den == INDIC_UNDEFINED || den <= 0)
-        return INDIC_UNDEFINED;
-    if (num > INT64_MAX / 20000 || num < -(INT64_MAX / 20000))
-        return INDIC_UNDEFINED;
-    return indic_div_round(num * 10000, den);
-}
-
-/* Compute derived def k after its terms (state: 0 todo, 1 running, 2 done). */
-static void derive(struct eng *g, size_t k, unsigned char *state)
-{
-    const struct indic_def *def = &g->d->defs[k];
-
-    if (state[k] == 2 || (def->source != SRC_RAPPORT && def->source != SRC_SOMME)) {
-        state[k] = 2;
-        return;
-    }
-    assert(state[k] != 1); /* dict.c refuses cycles */
-    state[k] = 1;
-    if (def->source == SRC_RAPPORT) {
-        size_t n = (size_t)(indic_find(g->d, def->numerator) - g->d->defs);
-        size_t m = (size_t)(indic_find(g->d, def->denominator) - g->d->defs);
-        derive(g, n, state);
-        derive(g, m, state);
-        for (size_t a = 0; a <= g->nareas; a++)
-            for (int p = 0; p < INDIC_MONTHS; p++)
-                g->acc[eng_cell(g, k, a, p)] =
-                    ratio_value(g->acc[eng_cell(g, n, a, p)], g->acc[eng_cell(g, m, a, p)]);
-    } else {
-        for (size_t t = 0; t < def->nterms; t++)
-            derive(g, (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs), state);
-        for (size_t a = 0; a <= g->nareas; a++) {
-            for (int p = 0; p < INDIC_MONTHS; p++) {
-                int64_t sum = 0;
-                for (size_t t = 0; t < def->nterms && sum != INDIC_UNDEFINED; t++) {
-                    size_t x = (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs);
-                    int64_t v = g->acc[eng_cell(g, x, a, p)];
-                    sum = v == INDIC_UNDEFINED ? INDIC_UNDEFINED : sum + v;
-                }
-                g->acc[eng_cell(g, k, a, p)] = sum;
-            }
-        }
-    }
-    state[k] = 2;
 }
 
 /* ---- setting up and running ----------------------------------------------------- */
@@ -903,7 +761,7 @@ static int eng_run(struct eng *g)
         const struct indic_def *def = &g->d->defs[k];
         if (!g->active[k])
             continue;
-        if (def->source == SRC_FAIT_SITE && site_fact(g, k) < 0)
+        if (def->source == SRC_FAIT_SITE && eng_site_fact(g, k) < 0)
             return -1;
         if (def->date == DATE_STOCK_MOYEN) {
             for (size_t a = 0; a <= g->nareas; a++)
@@ -916,7 +774,7 @@ static int eng_run(struct eng *g)
     state = arena_calloc(&g->tmp, g->d->ndefs ? g->d->ndefs : 1, 1);
     for (size_t k = 0; k < g->d->ndefs; k++)
         if (g->active[k])
-            derive(g, k, state);
+            eng_derive(g, k, state);
     return 0;
 }
 
@@ -1009,34 +867,4 @@ int indic_explain(struct store *s, const struct indic_dict *d, const struct cata
 out:
     eng_release(&g);
     return rc;
-}
-
-/* ---- results -------------------------------------------------------------------- */
-
-size_t indic_result_index(const struct indic_result *r, const char *code)
-{
-    for (size_t i = 0; r->codes && code && i < r->ndefs; i++)
-        if (!strcmp(r->codes[i], code))
-            return i;
-    return SIZE_MAX;
-}
-
-size_t indic_result_area(const struct indic_result *r, const char *area)
-{
-    if (!area)
-        return SIZE_MAX;
-    if (!strcmp(area, INDIC_DEPARTEMENT))
-        return r->nareas;
-    /* area_codes are sorted (byte order) */
-    for (size_t lo = 0, hi = r->nareas; lo < hi;) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(r->area_codes[mid], area);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SIZE_MAX;
 }

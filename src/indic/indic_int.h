@@ -11,6 +11,20 @@
 #include "core/compat.h"
 #include "indic/indic.h"
 
+/* ---- codes of the dictionary (describe.c), indexed by the enums of indic.h ---- */
+
+#define INDIC_NUNIT    5  /* enum indic_unit */
+#define INDIC_NSOURCE  7  /* enum indic_source */
+#define INDIC_NDATE    10 /* enum indic_date */
+#define INDIC_NMEASURE 7  /* enum indic_measure */
+#define INDIC_NPLACE   2  /* enum indic_place */
+
+extern const char *const indic_unit_codes[INDIC_NUNIT];
+extern const char *const indic_source_codes[INDIC_NSOURCE];
+extern const char *const indic_date_codes[INDIC_NDATE];
+extern const char *const indic_measure_codes[INDIC_NMEASURE];
+extern const char *const indic_place_codes[INDIC_NPLACE];
+
 /* ---- hash tables (hash.c) -------------------------------------------------- */
 
 /*
@@ -168,6 +182,13 @@ size_t eng_place(struct eng *g, const struct indic_def *def, const struct eng_ro
 size_t eng_site_area(struct eng *g, const char *site_grid, const char *site_code);
 /* Index of code in the sorted area codes, SIZE_MAX if absent. */
 size_t eng_area_index(const struct eng *g, const char *code);
+
+/* derive.c: site fact def k; derived def k after its terms (state: 0 todo, 1 running, 2 done). */
+int eng_site_fact(struct eng *g, size_t k);
+void eng_derive(struct eng *g, size_t k, unsigned char *state);
+
+/* An invalid date read from the store: ERR_INVALID naming what and where. */
+int eng_bad_date(struct eng *g, const char *what, const char *id, const char *value);
 
 /* Fast "YYYY-MM-DD" parse; false when s is not such a date. */
 bool eng_parse_date(const char *s, date_t *out);

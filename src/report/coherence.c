@@ -412,6 +412,21 @@ static const char *same_one(const struct indic_def *d)
     return "la même ligne";
 }
 
+/* The pronoun for same_one(d): "la" (personne, ligne) or "le". */
+static const char *same_pronoun(const struct indic_def *d)
+{
+    return d->measure == MEASURE_DISTINCT_FOYER || d->measure == MEASURE_DISTINCT_BENEFICIAIRE
+               ? "le"
+               : "la";
+}
+
+/* "de décision", "d'acte": row_noun after "pas de". */
+static const char *no_row(struct mctx *c, const struct indic_def *d)
+{
+    const char *n = row_noun(d, false);
+    return arena_printf(c->a, "%s%s", n[0] == 'a' ? "d'" : "de ", n);
+}
+
 /* (a) for one MDS figure: rows of central sites, persons counted in several MDS. */
 static void explain_sites(struct mctx *c, struct report_coherence *coh,
                           const struct report_coh_part *pt)
@@ -455,10 +470,11 @@ static void explain_sites(struct mctx *c, struct report_coherence *coh,
             say(c, coh,
                 arena_printf(c->a,
                              "%s : %s %s : plusieurs MDS ont suivi %s dans l'année "
-                             "(après un déménagement par exemple) ; chaque MDS la "
+                             "(après un déménagement par exemple) ; chaque MDS %s "
                              "compte, le Département une seule fois.",
                              label, count_text(c, multi),
-                             plural(multi) ? "doubles comptes" : "double compte", same_one(d)));
+                             plural(multi) ? "doubles comptes" : "double compte", same_one(d),
+                             same_pronoun(d)));
         if (central <= 0 && multi <= 0)
             say(c, coh,
                 arena_printf(c->a,
@@ -471,18 +487,19 @@ static void explain_sites(struct mctx *c, struct report_coherence *coh,
         if (x == 0)
             say(c, coh,
                 arena_printf(c->a,
-                             "%s : pas de %s hors des MDS, pas de double compte "
+                             "%s : pas %s hors des MDS, pas de double compte "
                              "entre MDS.",
-                             label, row_noun(d, false)));
+                             label, no_row(c, d)));
         else
             say(c, coh,
                 arena_printf(c->a,
-                             "%s : pas de %s hors des MDS ; l'écart de %s vient de "
+                             "%s : pas %s hors des MDS ; l'écart de %s vient de "
                              "%s %s : plusieurs MDS ont suivi %s dans l'année (après "
-                             "un déménagement par exemple) ; chaque MDS la compte, "
+                             "un déménagement par exemple) ; chaque MDS %s compte, "
                              "le Département une seule fois.",
-                             label, row_noun(d, false), count_text(c, x), count_text(c, -x),
-                             plural(x) ? "doubles comptes" : "double compte", same_one(d)));
+                             label, no_row(c, d), count_text(c, x), count_text(c, -x),
+                             plural(x) ? "doubles comptes" : "double compte", same_one(d),
+                             same_pronoun(d)));
         return;
     }
     if (pl->central_rows > 0)
@@ -500,10 +517,10 @@ static void explain_sites(struct mctx *c, struct report_coherence *coh,
         say(c, coh,
             arena_printf(c->a,
                          "%s : au moins %s %s : plusieurs MDS ont suivi %s dans "
-                         "l'année ; chaque MDS la compte, le Département une seule "
+                         "l'année ; chaque MDS %s compte, le Département une seule "
                          "fois.",
                          label, count_text(c, -x), plural(x) ? "doubles comptes" : "double compte",
-                         same_one(d)));
+                         same_one(d), same_pronoun(d)));
     else
         say(c, coh,
             arena_printf(c->a,

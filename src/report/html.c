@@ -87,6 +87,7 @@ static const char stylesheet[] =
     "h3{font-size:1.25rem;margin:1.75rem 0 .5rem}\n"
     "a{color:var(--accent);text-underline-offset:.15em}\n"
     "a:hover{text-decoration-thickness:2px}\n"
+    "code{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;font-size:.95em}\n"
     ":focus-visible,:target{outline:3px solid var(--focus);outline-offset:2px}\n"
     "table{border-collapse:collapse;margin:.5rem 0 1.25rem;width:100%}\n"
     "caption{text-align:left;font-weight:700;padding:.25rem 0}\n"

@@ -94,18 +94,55 @@ static void bars(struct strbuf *sb, const struct report_figure *f, const char *i
     strbuf_addstr(sb, "</svg>\n");
 }
 
+#define LEGEND_CHARS 40 /* code points per legend line */
+#define LEGEND_LINE  17
+
+/*
+ * Cut "name : value" into lines of at most LEGEND_CHARS code points at
+ * spaces (a longer word stays whole). Returns the number of lines; the
+ * byte offsets where lines start go to starts (at most max).
+ */
+static size_t legend_lines(const char *s, size_t *starts, size_t max)
+{
+    size_t n = 1, len = strlen(s), line_start = 0, last_space = 0, chars = 0;
+
+    starts[0] = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (s[i] == ' ')
+            last_space = i;
+        if (++chars > LEGEND_CHARS && last_space > line_start && n < max) {
+            starts[n++] = last_space + 1;
+            line_start = last_space + 1;
+            chars = 0;
+            for (size_t k = line_start; k <= i; k++)
+                chars += ((unsigned char)s[k] & 0xC0) != 0x80;
+        }
+    }
+    return n;
+}
+
 static void donut(struct strbuf *sb, const struct report_figure *f, const char *id)
 {
     const double cx = 110, cy = 110, r = 75, stroke = 40;
     const double circ = 2 * M_PI * r;
-    int legend_h = (int)f->npoints * 26 + 20;
-    int height = legend_h > 230 ? legend_h : 230;
-    double total = 0, offset = 0;
+    struct strbuf item, line;
+    size_t starts[8];
+    double total = 0, offset = 0, ly = 20;
+    int legend_h = 12, height;
 
-    open_svg(sb, f, id, height, "Anneau des parts :");
-    for (size_t i = 0; i < f->npoints; i++)
+    strbuf_init(&item, 4096);
+    strbuf_init(&line, 4096);
+    for (size_t i = 0; i < f->npoints; i++) {
+        strbuf_clear(&item);
+        strbuf_addf(&item, "%s : %s", f->points[i].name, f->points[i].v.text);
+        legend_h += (int)legend_lines(item.buf, starts, ARRAY_SIZE(starts)) * LEGEND_LINE + 9;
         if (f->points[i].v.defined && f->points[i].v.number > 0)
             total += f->points[i].v.number;
+    }
+    height = legend_h > 230 ? legend_h : 230;
+    open_svg(sb, f, id, height, "Anneau des parts :");
     strbuf_addf(sb,
                 "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\" fill=\"none\" stroke=\"#e6e6e6\" "
                 "stroke-width=\"%.0f\"/>\n",
@@ -113,7 +150,8 @@ static void donut(struct strbuf *sb, const struct report_figure *f, const char *
     for (size_t i = 0; i < f->npoints; i++) {
         const struct report_point *p = &f->points[i];
         const char *colour = palette[i % ARRAY_SIZE(palette)];
-        double len = 0, ly = 20 + (double)i * 26;
+        double len = 0;
+        size_t nl;
 
         if (total > 0 && p->v.defined && p->v.number > 0)
             len = p->v.number / total * circ;
@@ -128,13 +166,24 @@ static void donut(struct strbuf *sb, const struct report_figure *f, const char *
         offset += len;
         strbuf_addf(sb, "<rect x=\"240\" y=\"%.1f\" width=\"16\" height=\"16\" fill=\"%s\"/>\n",
                     ly - 13, colour);
+        strbuf_clear(&item);
+        strbuf_addf(&item, "%s : %s", p->name, p->v.text);
+        nl = legend_lines(item.buf, starts, ARRAY_SIZE(starts));
         strbuf_addf(sb, "<text x=\"264\" y=\"%.1f\" font-size=\"13\" fill=\"#1b1b1b\">", ly);
-        report_html_escape(sb, p->name);
-        strbuf_addstr(sb, " : ");
-        report_html_escape(sb, p->v.text);
+        for (size_t k = 0; k < nl; k++) {
+            size_t end = k + 1 < nl ? starts[k + 1] - 1 : item.len;
+            strbuf_clear(&line);
+            strbuf_add(&line, item.buf + starts[k], end - starts[k]);
+            strbuf_addf(sb, "<tspan x=\"264\" dy=\"%d\">", k ? LEGEND_LINE : 0);
+            report_html_escape(sb, line.buf);
+            strbuf_addstr(sb, "</tspan>");
+        }
         strbuf_addstr(sb, "</text>\n");
+        ly += (double)nl * LEGEND_LINE + 9;
     }
     strbuf_addstr(sb, "</svg>\n");
+    strbuf_release(&item);
+    strbuf_release(&line);
 }
 
 void report_svg_chart(struct strbuf *sb, const struct report_figure *f, const char *id)

@@ -41,6 +41,7 @@ agent ts.ternois travailleur_social mds:ternois
 agent acc accueil mds:calaisis
 agent dpo delegue_protection_donnees departement:62
 agent bloque travailleur_social mds:calaisis
+agent stats statistiques departement:62
 
 # --- the server, on a free port ---
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -194,6 +195,7 @@ login cadre
 login ts.ternois
 login acc
 login dpo
+login stats
 
 # --- CSRF and origin ---
 person='{"nom": "Dupont", "prenom": "Marie", "date_naissance": "1985-02-03", "sexe": "F", "commune": "62193", "adresse": "3 rue de la Paix", "date": "2026-01-05"}'
@@ -409,6 +411,17 @@ status "dispositif" 200
 is "dispositif" workflow.code aide
 call ts GET /api/dispositifs/inconnu
 problem "unknown dispositif" 404
+
+# --- indicators ---
+call stats GET "/api/indicateurs?annee=2026&grille=mds"
+status "indicators" 200
+is "indicators: grid" grille mds
+checks=$((checks + 1))
+[ -n "$(field indicateurs.0.code)" ] || fail "indicateurs : aucun indicateur"
+call ts GET "/api/indicateurs?annee=2026"
+problem "indicators without the capability" 403
+call stats GET "/api/indicateurs?annee=2026&grille=canton"
+problem "unknown grid" 400
 
 # --- sizes ---
 head -c 2000000 /dev/zero | tr '\0' a >"$T/big"

@@ -91,6 +91,12 @@ expect "bad date" "$T/err" "--depuis"
 run_fail "export unwritable" 9 px export --sortie "$T/pas/de/dossier.jsonl"
 run_fail "export refused" 7 px --as ts.calais export
 run_ok "export admin" px --as max.admin export
+checks=$((checks + 1))
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE login = 'max.admin' AND action = 'lecture' AND object_type = 'journal' AND object_id = 'export'")" = 1 ] ||
+  fail "export par un agent non inscrit au journal des accès"
+checks=$((checks + 1))
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE login = 'ts.calais' AND action = 'refus' AND object_id = 'export'")" = 1 ] ||
+  fail "refus d'export non journalisé"
 
 # ---- import into a fresh database B ----
 DB=$B
