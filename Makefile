@@ -43,11 +43,7 @@ check:
 	  && [ $$a -eq 0 ] && [ $$b -eq 0 ]
 
 demo: build
-	@mkdir -p var
-	$(PROXIMA) --db $(DB) init
-	$(PROXIMA) --db $(DB) registry summary --date $(DEMO_DATE)
-	$(PROXIMA) --db $(DB) registry commune lievin --date $(DEMO_DATE)
-	$(PROXIMA) --db $(DB) journal verify
+	@scripts/demo.sh
 
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)

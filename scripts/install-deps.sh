@@ -15,6 +15,7 @@ packages=(
   curl                              # e2e test of the HTTP API
   nginx-light openssl               # e2e smoke test of deploy/nginx/proxima.conf
   libxlsxwriter-dev                 # XLSX export of the activity report
+  chromium nodejs npm               # browser tests (tests/browser: playwright-core, axe-core)
 )
 
 missing=()

@@ -4,7 +4,7 @@
  * Loads the catalogue, the indicator dictionary and the layout
  * (data/rapport/rapport.json), reads the values of the year on the grids
  * departement, territoire and mds (the frozen ones when the year is closed,
- * computed otherwise) and the territories of the referential, builds the
+ * computed otherwise, in one pass over the source tables) and the territories of the referential, builds the
  * report model and writes each file of the asked formats atomically in the
  * output directory, printing its path. With --as, the agent needs the
  * "statistiques.lire" capability.
@@ -22,52 +22,66 @@ static const char usage[] =
     "proxima report --year AAAA [--format html|csv|xlsx|json|tout] --out DOSSIER";
 
 /*
- * Rows of an MDS figure that sit in no MDS, counted from the rows behind the
- * figure (indic_explain): the ids for the whole département minus those of
- * every MDS. Only for distinct measures, where it tells central-site persons
- * from persons counted by two MDS; additive measures need no help.
+ * Rows of an MDS figure that sit in no MDS: the rows the département total
+ * counts and no MDS does, as the engine counted them in the same pass
+ * (struct indic_placed of grid mds). Only for distinct measures, where it
+ * tells central-site persons from persons counted by two MDS; additive
+ * measures need no help.
  */
 struct placement_ctx {
-    struct cli_ctx *c;
-    struct cli_indic *k;
-    int year;
     const struct indic_result *mds;
+    const struct indic_placed *placed; /* of grid mds, NULL when its values are frozen */
 };
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 static int placement(void *ctx, const struct indic_def *def, struct report_placement *out,
                      struct err *e)
 {
-    struct placement_ctx *p = ctx;
-    const char **all, **area;
-    size_t nall, narea;
-    bool *placed;
-    int64_t central = 0;
+    const struct placement_ctx *p = ctx;
+    size_t k;
 
+    (void)e;
     if (def->measure != MEASURE_DISTINCT_PERSONNE && def->measure != MEASURE_DISTINCT_FOYER &&
         def->measure != MEASURE_DISTINCT_BENEFICIAIRE)
         return 0;
-    if (indic_explain(p->c->store, &p->k->dict, &p->k->cat, def->code, p->year, 0, REF_GRID_MDS,
-                      NULL, &p->c->arena, &all, &nall, e) != 0)
-        return -1;
-    placed = arena_calloc(&p->c->arena, nall ? nall : 1, sizeof(*placed));
-    for (size_t a = 0; a < p->mds->nareas; a++) {
-        if (indic_explain(p->c->store, &p->k->dict, &p->k->cat, def->code, p->year, 0, REF_GRID_MDS,
-                          p->mds->area_codes[a], &p->c->arena, &area, &narea, e) != 0)
+    k = indic_result_index(p->mds, def->code);
+    if (!p->placed || k == SIZE_MAX)
+        return 0;
+    out->central_rows = indic_unplaced_rows(p->placed, k, 0);
+    return 0;
+}
+
+/*
+ * The values of the grids departement, territoire and mds: the frozen ones
+ * when the year is closed, else computed in one pass over the source
+ * tables; placed[2] is what the rows placed in some MDS give.
+ */
+static int report_values(struct cli_ctx *c, struct cli_indic *k, int year,
+                         struct indic_result res[3], struct indic_placed placed[3], bool frozen[3])
+{
+    static const char *const grids[3] = {INDIC_DEPARTEMENT, REF_GRID_TERRITOIRE, REF_GRID_MDS};
+    const char *todo[3];
+    struct indic_result out[3];
+    struct indic_placed pl[3];
+    size_t n = 0, map[3];
+
+    for (size_t i = 0; i < 3; i++) {
+        memset(&placed[i], 0, sizeof(placed[i]));
+        if (indic_frozen(c->store, year, grids[i], &c->arena, &res[i], &frozen[i], &c->err) != 0)
             return -1;
-        for (size_t i = 0; i < narea; i++) {
-            const char **hit = bsearch(&area[i], all, nall, sizeof(*all), cmp_str);
-            if (hit)
-                placed[hit - all] = true;
+        if (!frozen[i]) {
+            map[n] = i;
+            todo[n++] = grids[i];
         }
     }
-    for (size_t i = 0; i < nall; i++)
-        central += !placed[i];
-    out->central_rows = central;
+    if (n == 0)
+        return 0;
+    if (indic_compute_grids(c->store, &k->dict, &k->cat, year, todo, n, &c->arena, out, pl,
+                            &c->err) != 0)
+        return -1;
+    for (size_t j = 0; j < n; j++) {
+        res[map[j]] = out[j];
+        placed[map[j]] = pl[j];
+    }
     return 0;
 }
 
@@ -76,7 +90,8 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
     const char *year_s = NULL, *format = "html", *outdir = NULL;
     struct cli_indic k;
     struct report_layout layout;
-    struct indic_result dep, terr, mds;
+    struct indic_result res[3];
+    struct indic_placed placed[3];
     struct ref_area_summary *sums = NULL;
     size_t nsums = 0;
     struct report_input in = {0};
@@ -122,9 +137,7 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
     if (report_layout_load(&layout, cli_data_path(c, "rapport/rapport.json"), &k.dict, &c->err) !=
         0)
         return cli_indic_close(&k, -1);
-    if (cli_indic_values(c, &k, year, INDIC_DEPARTEMENT, &dep, &frozen[0]) != 0 ||
-        cli_indic_values(c, &k, year, REF_GRID_TERRITOIRE, &terr, &frozen[1]) != 0 ||
-        cli_indic_values(c, &k, year, REF_GRID_MDS, &mds, &frozen[2]) != 0)
+    if (report_values(c, &k, year, res, placed, frozen) != 0)
         goto out;
     if (date_from_ymd(year, 12, 31, &end, &c->err) != 0 ||
         ref_grid_summary(c->store, &c->arena, REF_GRID_TERRITOIRE, end, &sums, &nsums, &c->err) !=
@@ -135,16 +148,16 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
     in.year = year;
     in.dict = &k.dict;
     in.cat = &k.cat;
-    in.dept = &dep;
-    in.terr = &terr;
-    in.mds = &mds;
+    in.dept = &res[0];
+    in.terr = &res[1];
+    in.mds = &res[2];
     in.territories = sums;
     in.nterritories = nsums;
     in.closed = frozen[0] && frozen[1] && frozen[2];
     in.generated = today;
     if (!in.closed) {
         /* the rows behind a figure exist only while the year is open */
-        pctx = (struct placement_ctx){c, &k, year, &mds};
+        pctx = (struct placement_ctx){&res[2], frozen[2] ? NULL : &placed[2]};
         in.placement = placement;
         in.placement_ctx = &pctx;
     }

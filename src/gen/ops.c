@@ -589,6 +589,11 @@ int gen_commission_run(struct gen *g, struct gen_rng *r, struct gen_commission *
     tos = calloc(n ? n : 1, sizeof(*tos));
     if (!batch || !ids || !amounts || !froms || !tos)
         die_nomem(n * sizeof(*batch));
+    /* an item opened after a given day (a move) is adjourned only by a session after it */
+    for (size_t i = 0; i < n; i++)
+        if (items[i].adjourned &&
+            (items[i].k == 0 || cm->dates[items[i].k - 1] < items[i].not_before + 3))
+            items[i].adjourned = false;
     for (size_t k = 0; k < cm->ndates && !g->failed; k++) {
         size_t nb = 0, acc = 0, ref = 0, adj = 0, other = 0;
         int64_t session = 0;

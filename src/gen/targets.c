@@ -89,6 +89,7 @@ static int read_table(struct gen *g, const char *name, struct strbuf *sb, struct
     strbuf_init(sb, TABLE_MAX);
     if (file_read_all(path, sb, TABLE_MAX, g->e) != 0) {
         err_hint(g->e, "précisez le dossier des tables de référence avec --reference");
+        strbuf_release(sb);
         g->failed = true;
         return -1;
     }

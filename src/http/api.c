@@ -10,12 +10,16 @@
 #include <time.h>
 
 #include "case/run.h"
+#include "http/page.h"
 #include "http/response.h"
 
 const struct http_route_group http_route_groups[] = {
     {api_session_routes, &api_session_nroutes}, {api_person_routes, &api_person_nroutes},
     {api_dossier_routes, &api_dossier_nroutes}, {api_commission_routes, &api_commission_nroutes},
     {api_catalog_routes, &api_catalog_nroutes}, {api_indic_routes, &api_indic_nroutes},
+    /* the agents' HTML pages (page_*.c) */
+    {page_layout_routes, &page_layout_nroutes}, {page_home_routes, &page_home_nroutes},
+    {page_person_routes, &page_person_nroutes}, {page_dossier_routes, &page_dossier_nroutes},
 };
 const size_t http_route_groups_count = ARRAY_SIZE(http_route_groups);
 

@@ -126,13 +126,17 @@ static const char page_tpl[] =
     "<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     "<title>{{title}} - proxima</title>\n"
+    "<link rel=\"stylesheet\" href=\"/static/proxima.css\">\n"
     "</head>\n"
     "<body>\n"
-    "<header role=\"banner\"><p>Département du Pas-de-Calais - proxima</p></header>\n"
-    "<main id=\"contenu\" role=\"main\">\n"
+    "<a class=\"evitement\" href=\"#contenu\">Aller au contenu</a>\n"
+    "<header class=\"entete\"><div class=\"entete-marque\"><p class=\"collectivite\">"
+    "Département du Pas-de-Calais</p><p class=\"service\"><a href=\"/\">proxima</a></p></div>"
+    "</header>\n"
+    "<main id=\"contenu\" tabindex=\"-1\">\n"
     "{{body}}"
     "</main>\n"
-    "<footer role=\"contentinfo\"><p><a href=\"/accessibilite\">Accessibilité : "
+    "<footer class=\"pied\"><p><a href=\"/accessibilite\">Accessibilité : "
     "partiellement conforme</a></p></footer>\n"
     "</body>\n"
     "</html>\n";
@@ -159,12 +163,44 @@ static const char error_tpl[] = "<h1>{{title}}</h1>\n"
                                 "{{more}}"
                                 "<p><a href=\"{{back}}\">{{back_label}}</a></p>\n";
 
+/*
+ * An HTML page that needs a session sends the browser to the sign-in page,
+ * with the page asked for (GET only, percent-encoded) to come back to.
+ */
+static void login_redirect(struct http_request *r)
+{
+    struct strbuf loc;
+    const char *t = r->target;
+
+    strbuf_init(&loc, 4096);
+    strbuf_addstr(&loc, "/connexion");
+    if (r->method == HTTP_GET && t && t[0] == '/' && strcmp(t, "/") != 0 && strlen(t) < 1000) {
+        strbuf_addstr(&loc, "?retour=");
+        for (const unsigned char *q = (const unsigned char *)t; *q; q++) {
+            if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+                strchr("/-_.~", *q))
+                strbuf_addch(&loc, (char)*q);
+            else
+                strbuf_addf(&loc, "%%%02X", *q);
+        }
+    }
+    res_start(r, 303, "text/plain; charset=utf-8");
+    strbuf_addstr(&r->res.body, "Authentification requise : voir la page de connexion.\n");
+    http_header_add(r, "Location", loc.buf);
+    strbuf_release(&loc);
+}
+
 static void error_page(struct http_request *r, int status, const char *title, const char *detail,
                        const char *hint, const char *precision)
 {
     struct strbuf more, body;
     struct err e;
     bool login = status == 401;
+
+    if (login && r->route && r->route->kind == HTTP_HTML) {
+        login_redirect(r);
+        return;
+    }
 
     strbuf_init(&more, 4096);
     strbuf_init(&body, 16384);

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -121,8 +122,15 @@ static void respond(struct conn_req *q, struct MHD_Connection *con)
         return; /* out of memory: libmicrohttpd closes the connection */
     if (res->content_type)
         MHD_add_response_header(m, "Content-Type", res->content_type);
-    for (size_t i = 0; i < http_security_headers_count; i++)
-        MHD_add_response_header(m, http_security_headers[i].name, http_security_headers[i].value);
+    for (size_t i = 0; i < http_security_headers_count; i++) {
+        bool own = false; /* the response sets it itself (Cache-Control of /static) */
+        for (size_t k = 0; k < res->nheaders; k++)
+            if (!strcasecmp(res->headers[k].name, http_security_headers[i].name))
+                own = true;
+        if (!own)
+            MHD_add_response_header(m, http_security_headers[i].name,
+                                    http_security_headers[i].value);
+    }
     for (size_t i = 0; i < res->nheaders; i++)
         MHD_add_response_header(m, res->headers[i].name, res->headers[i].value);
     if (MHD_queue_response(con, (unsigned)res->status, m) == MHD_YES)

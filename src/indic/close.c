@@ -1,6 +1,6 @@
 /*
- * close.c: closing a year. Every indicator is computed for every grid and
- * stored (migration 5: indicator_definition, indicator_area,
+ * close.c: closing a year. Every indicator is computed for every grid (in
+ * one pass over the source tables, indic_compute_grids) and stored (migration 5: indicator_definition, indicator_area,
  * indicator_value, year_closed) with the definitions in force, in one
  * transaction with an "indic.year_closed" journal event. From then on the
  * report of that year reads the frozen values (indic_frozen), which survive
@@ -166,16 +166,20 @@ int indic_close_year(struct store *s, const struct indic_dict *d, const struct c
     grids = json_array();
     payload = json_pack("{s:i, s:i, s:o}", "annee", year, "indicateurs", (json_int_t)d->ndefs,
                         "grilles", grids);
-    for (size_t i = 0; indic_grids[i]; i++) {
-        struct indic_result r;
-        arena_clear(&a);
-        if (indic_compute(s, d, cat, year, indic_grids[i], &a, &r, e) != 0) {
-            err_prefix(e, "grille %s : ", indic_grids[i]);
+    {
+        /* every grid in one pass over the source tables */
+        struct indic_result r[ENG_MAX_GRIDS];
+        size_t n = 0;
+        while (indic_grids[n])
+            n++;
+        assert(n <= ENG_MAX_GRIDS);
+        if (indic_compute_grids(s, d, cat, year, indic_grids, n, &a, r, NULL, e) != 0)
             goto fail;
+        for (size_t i = 0; i < n; i++) {
+            if (insert_grid(s, &r[i], &stored, e) != 0)
+                goto fail;
+            json_array_append_new(grids, json_string(indic_grids[i]));
         }
-        if (insert_grid(s, &r, &stored, e) != 0)
-            goto fail;
-        json_array_append_new(grids, json_string(indic_grids[i]));
     }
     json_object_set_new(payload, "valeurs", json_integer(stored));
     text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);

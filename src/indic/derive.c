@@ -19,16 +19,16 @@ static int64_t pow10i(int n)
     return p;
 }
 
-int eng_site_fact(struct eng *g, size_t k)
+int eng_site_fact(struct eng *g, struct eng_grid *gr, size_t k)
 {
     const struct indic_def *def = &g->d->defs[k];
     char last[DATE_ISO_LEN];
     struct store_stmt *q;
     int rc;
 
-    for (size_t a = 0; a <= g->nareas; a++)
+    for (size_t a = 0; a <= gr->nareas + 1; a++)
         for (int p = 0; p < INDIC_MONTHS; p++)
-            g->acc[eng_cell(g, k, a, p)] = INDIC_UNDEFINED;
+            gr->acc[eng_cell(gr, k, a, p)] = INDIC_UNDEFINED;
     date_format_iso(g->per[0].last, last);
     q = store_prepare(g->s,
                       "SELECT area, as_of, value, scale FROM ref_area_fact "
@@ -71,16 +71,17 @@ int eng_site_fact(struct eng *g, size_t k)
             }
             if (area[0] && (rc != STORE_ROW || strcmp(code, area) != 0)) {
                 /* flush the previous area */
-                size_t a = eng_site_area(g, def->site_grid, area);
+                size_t a = eng_site_area(g, gr, def->site_grid, area);
                 for (int p = 0; p < INDIC_MONTHS; p++) {
                     if (!has[p])
                         continue;
-                    for (int t = 0; t < 2; t++) {
-                        size_t where = t == 0 ? g->nareas : a;
+                    /* the département, the area, and the areas placed in the grid */
+                    for (int t = 0; t < 3; t++) {
+                        size_t where = t == 0 ? gr->nareas : t == 1 ? a : gr->nareas + 1;
                         int64_t *cell;
-                        if (where == SIZE_MAX)
+                        if (a == SIZE_MAX && t > 0)
                             continue;
-                        cell = &g->acc[eng_cell(g, k, where, p)];
+                        cell = &gr->acc[eng_cell(gr, k, where, p)];
                         *cell = (*cell == INDIC_UNDEFINED ? 0 : *cell) + latest[p];
                     }
                 }
@@ -114,7 +115,7 @@ static int64_t ratio_value(int64_t num, int64_t den)
 }
 
 /* Compute derived def k after its terms (state: 0 todo, 1 running, 2 done). */
-void eng_derive(struct eng *g, size_t k, unsigned char *state)
+void eng_derive(struct eng *g, struct eng_grid *gr, size_t k, unsigned char *state)
 {
     const struct indic_def *def = &g->d->defs[k];
 
@@ -127,24 +128,24 @@ void eng_derive(struct eng *g, size_t k, unsigned char *state)
     if (def->source == SRC_RAPPORT) {
         size_t n = (size_t)(indic_find(g->d, def->numerator) - g->d->defs);
         size_t m = (size_t)(indic_find(g->d, def->denominator) - g->d->defs);
-        eng_derive(g, n, state);
-        eng_derive(g, m, state);
-        for (size_t a = 0; a <= g->nareas; a++)
+        eng_derive(g, gr, n, state);
+        eng_derive(g, gr, m, state);
+        for (size_t a = 0; a <= gr->nareas + 1; a++)
             for (int p = 0; p < INDIC_MONTHS; p++)
-                g->acc[eng_cell(g, k, a, p)] =
-                    ratio_value(g->acc[eng_cell(g, n, a, p)], g->acc[eng_cell(g, m, a, p)]);
+                gr->acc[eng_cell(gr, k, a, p)] =
+                    ratio_value(gr->acc[eng_cell(gr, n, a, p)], gr->acc[eng_cell(gr, m, a, p)]);
     } else {
         for (size_t t = 0; t < def->nterms; t++)
-            eng_derive(g, (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs), state);
-        for (size_t a = 0; a <= g->nareas; a++) {
+            eng_derive(g, gr, (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs), state);
+        for (size_t a = 0; a <= gr->nareas + 1; a++) {
             for (int p = 0; p < INDIC_MONTHS; p++) {
                 int64_t sum = 0;
                 for (size_t t = 0; t < def->nterms && sum != INDIC_UNDEFINED; t++) {
                     size_t x = (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs);
-                    int64_t v = g->acc[eng_cell(g, x, a, p)];
+                    int64_t v = gr->acc[eng_cell(gr, x, a, p)];
                     sum = v == INDIC_UNDEFINED ? INDIC_UNDEFINED : sum + v;
                 }
-                g->acc[eng_cell(g, k, a, p)] = sum;
+                gr->acc[eng_cell(gr, k, a, p)] = sum;
             }
         }
     }

@@ -11,7 +11,8 @@
  * puts it in a territory, and a version. Nothing else decides a figure.
  *
  * indic_compute() computes every indicator of the dictionary for a year and a
- * grid in one pass over each source table, month by month (months 1..12) and
+ * grid (indic_compute_grids() for several grids at once) in one pass over
+ * each source table, month by month (months 1..12) and
  * for the year (month 0), per area of the grid and for the whole département.
  * indic_close_year() freezes the values of every grid with the definitions'
  * versions, so that the report of a closed year survives the purge of the
@@ -139,6 +140,7 @@ const struct indic_def *indic_find(const struct indic_dict *d, const char *code)
  * "mdadt", "epci", "commune", or "departement": one area "62").
  * value(def, area, month). An area index equal to nareas is the whole
  * département (every row, including those of central sites or of no area).
+ * What the rows placed in some area give is in struct indic_placed.
  */
 struct indic_result {
     int year;
@@ -162,6 +164,52 @@ static inline int64_t indic_value(const struct indic_result *r, size_t def, size
 /* Compute everything for year and grid, results in arena a. */
 int indic_compute(struct store *s, const struct indic_dict *d, const struct catalog *cat, int year,
                   const char *grid, struct arena *a, struct indic_result *out, struct err *e);
+
+/*
+ * Besides the values of a grid, what its rows placed in some area give,
+ * per indicator and month (0: the year), for the report's coherence
+ * annex (what indic_explain tells row by row, without a pass per area):
+ *
+ *   values: the indicator over the rows placed in some area of the grid:
+ *     rows of central sites or of no known commune left out; for a distinct
+ *     measure each person (household, beneficiary) counted once however
+ *     many areas count them; ratios and sums taken over these values, site
+ *     facts summed over the sites that fall in an area.
+ *   unplaced_rows: for an indicator counted on rows (decisions, payments,
+ *     dossiers, acts), the distinct rows (a dossier with its decisions or
+ *     payments is one row, an act is one) that the département total
+ *     counts and no area of the grid does; 0 for the other indicators.
+ *
+ * Arrays of ndefs * INDIC_MONTHS, indexed like struct indic_result (def
+ * index in dictionary order).
+ */
+struct indic_placed {
+    const int64_t *values;
+    const int64_t *unplaced_rows;
+};
+
+static inline int64_t indic_placed_value(const struct indic_placed *p, size_t def, int month)
+{
+    return p->values[def * INDIC_MONTHS + (size_t)month];
+}
+
+static inline int64_t indic_unplaced_rows(const struct indic_placed *p, size_t def, int month)
+{
+    return p->unplaced_rows[def * INDIC_MONTHS + (size_t)month];
+}
+
+/*
+ * The same for several grids (1 to 8, each known and named once) in one
+ * pass over the source tables: out[i] is exactly what indic_compute gives
+ * for grids[i], and placed[i] (placed may be NULL) what its rows placed in
+ * some area give. What does not depend on the grid (facts, filters,
+ * conditions, periods, the département total and its distinct sets) is
+ * worked out once per row; only the places are per grid. The whole report
+ * (indic_grids) costs one scan.
+ */
+int indic_compute_grids(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                        int year, const char *const *grids, size_t ngrids, struct arena *a,
+                        struct indic_result *out, struct indic_placed *placed, struct err *e);
 
 /*
  * ---- added with the implementation (dict.c, engine.c, close.c) ----------

@@ -1,7 +1,10 @@
 /*
  * indic_int.h: private to src/indic/. The hash tables of the engine, the
  * engine's state shared by engine.c (the passes over the source tables),
- * place.c (areas of a grid, which area a row counts in) and close.c.
+ * place.c (areas of the grids, which area a row counts in), derive.c and
+ * close.c. One pass fills several grids (struct eng_grid): what does not
+ * depend on the grid (filters, conditions, periods, the département total)
+ * is worked out once per row, the places once per row and grid.
  */
 #ifndef PROXIMA_INDIC_INDIC_INT_H
 #define PROXIMA_INDIC_INDIC_INT_H
@@ -77,13 +80,17 @@ struct dated {
 
 /* ---- the engine (engine.c, place.c) --------------------------------------- */
 
+/* At most this many grids in one pass (indic_compute_grids). */
+#define ENG_MAX_GRIDS 8
+
 /* One row of a source table, as the passes read it. */
 struct eng_row {
     const char *id; /* dossier id (decisions, payments, dossiers) or act id */
     const char *dispositif;
-    int outcome;    /* decisions: enum catalog_outcome */
-    date_t day;     /* decision, payment or act date */
-    int64_t amount; /* decision or payment, cents (0 when none) */
+    uint64_t serial; /* a number of its own in the run: the row's identity for row counts */
+    int outcome;     /* decisions: enum catalog_outcome */
+    date_t day;      /* decision, payment or act date */
+    int64_t amount;  /* decision or payment, cents (0 when none) */
     date_t opened;
     bool has_start, has_end;
     date_t start, end;
@@ -97,6 +104,11 @@ struct eng_row {
     bool person_loaded; /* birth and sex read (only when a condition needs them) */
     char sexbuf[4];
     int64_t kidx[3]; /* distinct person, household, beneficiary: index in eng.ids + 1, 0: not yet */
+    /* caches of the row's places: site area per grid (SIZE_MAX - 1: not yet), commune by day */
+    size_t site_area[ENG_MAX_GRIDS];
+    date_t commune_day[4];
+    const char *commune_at[4];
+    unsigned ncommunes;
 };
 
 /* A decision or payment of the year, kept until its dossier is read. */
@@ -115,6 +127,47 @@ struct eng_disp {
     size_t ndefs[4];
 };
 
+/*
+ * One grid of a pass: its areas and where rows fall in them. Cells are
+ * (def, area, month) with two areas more than the grid has: nareas, the
+ * département (every row), and nareas + 1, the rows placed in some area.
+ */
+struct eng_grid {
+    const char *grid;
+    bool by_commune; /* epci, commune: rows count at the beneficiary's commune */
+    bool is_dept;    /* departement: one area, every row */
+    bool is_commune; /* commune: the commune is the area */
+    size_t nareas;
+    const char **area_codes, **area_names; /* sorted by code */
+
+    /* PLACE_SITE: site "grid:code" -> area (SIZE_MAX: the département only) */
+    struct strset sites;
+    size_t *site_area;
+    size_t site_cap;
+    struct dated assign; /* commune -> area code of the grid */
+
+    int64_t *acc;      /* ndefs * (nareas + 2) * INDIC_MONTHS */
+    uint64_t key_base; /* first cell number of this grid in the keys of eng.distinct */
+    /* rows placed in some area: per def, rows counted per month, and the current row's months */
+    int64_t *rows_placed; /* ndefs * INDIC_MONTHS */
+    uint64_t *row_stamp;  /* by def: serial + 1 of the row row_mask is about */
+    uint16_t *row_mask;
+};
+
+/*
+ * What a distinct measure has counted for one (def, id): the months of the
+ * département, and per grid the months of its first area and of the rows
+ * placed in some area. An id met in a second area of a grid (a move) goes
+ * to eng.distinct with the cell in the key. One look-up per row and def
+ * instead of one per grid and cell.
+ */
+struct eng_seen {
+    uint16_t dep;
+    uint16_t placed[ENG_MAX_GRIDS];
+    uint16_t mask[ENG_MAX_GRIDS];
+    uint32_t area[ENG_MAX_GRIDS]; /* area + 1, 0: none yet */
+};
+
 struct eng {
     struct store *s;
     const struct indic_dict *d;
@@ -124,18 +177,13 @@ struct eng {
     struct err *e;
     int year;
     struct period per[INDIC_MONTHS]; /* 0: the year, 1..12: the months */
-    const char *grid;
-    bool by_commune;     /* epci, commune: rows count at the beneficiary's commune */
-    bool need_residence; /* some active def places by residence, or by_commune */
-    size_t nareas;
-    const char **area_codes, **area_names; /* sorted by code */
-    bool *active;                          /* defs computed (all, or those an explanation needs) */
-    bool *needs_person; /* the def's condition reads personne.date_naissance or .sexe */
+    struct eng_grid grids[ENG_MAX_GRIDS];
+    size_t ngrids;
+    bool need_residence; /* some active def places by residence, or a grid by commune */
+    bool *active;        /* defs computed (all, or those an explanation needs) */
+    bool *needs_person;  /* the def's condition reads personne.date_naissance or .sexe */
+    bool *distinct_def;  /* the def's measure is a distinct count */
 
-    /* PLACE_SITE: site "grid:code" -> area (SIZE_MAX: the département only) */
-    struct strset sites;
-    size_t *site_area;
-    size_t site_cap;
     /* ref_area of the mds and mdadt grids, for the territory rules */
     size_t nref;
     const char **ref_grid, **ref_code, **ref_parent;
@@ -144,7 +192,6 @@ struct eng {
     struct dated addresses;  /* person -> commune */
     struct dated demandeurs; /* household -> person */
     struct dated orgs;       /* organisation -> commune (always valid) */
-    struct dated assign;     /* commune -> area code of the grid */
 
     struct strset disp_names; /* dispositif code -> index in disps */
     struct eng_disp *disps;
@@ -156,11 +203,19 @@ struct eng {
     struct eng_event *ev;
     size_t nev, ev_cap;
 
-    int64_t *acc;          /* ndefs * (nareas + 1) * INDIC_MONTHS */
-    struct map64 distinct; /* (def, area, id) -> month mask already counted */
+    struct map64 seen_idx; /* (def, id) -> index + 1 in seen */
+    struct eng_seen *seen;
+    size_t nseen, seen_cap;
+    struct map64 distinct; /* (grid cell, id) -> month mask already counted (second areas) */
     struct strset ids;     /* ids counted by distinct measures */
+    uint64_t nserial;      /* rows read so far */
 
-    /* explanation */
+    /* rows counted for the département (every grid's area nareas), as rows_placed */
+    int64_t *rows_dep;
+    uint64_t *dep_stamp;
+    uint16_t *dep_mask;
+
+    /* explanation (one grid) */
     bool explain;
     size_t x_area;
     int x_month;
@@ -168,24 +223,27 @@ struct eng {
     struct strset x_ids;
 };
 
-static inline size_t eng_cell(const struct eng *g, size_t def, size_t area, int month)
+static inline size_t eng_cell(const struct eng_grid *gr, size_t def, size_t area, int month)
 {
-    return (def * (g->nareas + 1) + area) * INDIC_MONTHS + (size_t)month;
+    return (def * (gr->nareas + 2) + area) * INDIC_MONTHS + (size_t)month;
 }
 
 /* place.c */
+/* The areas of every grid of g, and the referential's mds and mdadt areas. */
 int eng_load_areas(struct eng *g);
 int eng_load_residence(struct eng *g);
-/* The area row r counts in on day for def (SIZE_MAX: the département only). */
-size_t eng_place(struct eng *g, const struct indic_def *def, const struct eng_row *r, date_t day);
-/* The area of grid g holding site "site_grid:site_code", SIZE_MAX if none. */
-size_t eng_site_area(struct eng *g, const char *site_grid, const char *site_code);
-/* Index of code in the sorted area codes, SIZE_MAX if absent. */
-size_t eng_area_index(const struct eng *g, const char *code);
+/* The area of gr row r counts in on day for def (SIZE_MAX: the département only). */
+size_t eng_place(struct eng *g, struct eng_grid *gr, const struct indic_def *def,
+                 struct eng_row *r, date_t day);
+/* The area of gr holding site "site_grid:site_code", SIZE_MAX if none. */
+size_t eng_site_area(struct eng *g, struct eng_grid *gr, const char *site_grid,
+                     const char *site_code);
+/* Index of code in the sorted area codes of gr, SIZE_MAX if absent. */
+size_t eng_area_index(const struct eng_grid *gr, const char *code);
 
 /* derive.c: site fact def k; derived def k after its terms (state: 0 todo, 1 running, 2 done). */
-int eng_site_fact(struct eng *g, size_t k);
-void eng_derive(struct eng *g, size_t k, unsigned char *state);
+int eng_site_fact(struct eng *g, struct eng_grid *gr, size_t k);
+void eng_derive(struct eng *g, struct eng_grid *gr, size_t k, unsigned char *state);
 
 /* An invalid date read from the store: ERR_INVALID naming what and where. */
 int eng_bad_date(struct eng *g, const char *what, const char *id, const char *value);

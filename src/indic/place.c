@@ -51,13 +51,13 @@ bool eng_parse_date(const char *s, date_t *out)
     return date_from_ymd(y, m, d, out, NULL) == 0;
 }
 
-size_t eng_area_index(const struct eng *g, const char *code)
+size_t eng_area_index(const struct eng_grid *gr, const char *code)
 {
-    size_t lo = 0, hi = g->nareas;
+    size_t lo = 0, hi = gr->nareas;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(g->area_codes[mid], code);
+        int c = strcmp(gr->area_codes[mid], code);
         if (c == 0)
             return mid;
         if (c < 0)
@@ -129,7 +129,7 @@ static int load_ref_areas(struct eng *g)
     return rc < 0 ? -1 : 0;
 }
 
-int eng_load_areas(struct eng *g)
+static int load_grid_areas(struct eng *g, struct eng_grid *gr)
 {
     struct area_list l = {0};
     struct store_stmt *q;
@@ -138,9 +138,9 @@ int eng_load_areas(struct eng *g)
 
     date_format_iso(g->per[0].first, first);
     date_format_iso(g->per[0].last, last);
-    if (!strcmp(g->grid, "departement")) {
+    if (!strcmp(gr->grid, "departement")) {
         area_push(g, &l, "62", "Pas-de-Calais");
-    } else if (!strcmp(g->grid, "commune")) {
+    } else if (!strcmp(gr->grid, "commune")) {
         /* every commune existing at some day of the year, named as at its last version */
         q = store_prepare(g->s,
                           "SELECT code, name FROM ref_commune WHERE valid_from <= ? "
@@ -165,7 +165,7 @@ int eng_load_areas(struct eng *g)
                           g->e);
         if (!q)
             return -1;
-        store_bind_text(q, 1, g->grid);
+        store_bind_text(q, 1, gr->grid);
         while ((rc = store_step(q, g->e)) == STORE_ROW)
             area_push(g, &l, store_column_text(q, 0), store_column_text(q, 1));
         store_finalize(q);
@@ -174,13 +174,23 @@ int eng_load_areas(struct eng *g)
     }
     if (l.n == 0) {
         err_set(g->e, ERR_NOT_FOUND, "grille « %s » : aucune zone dans le référentiel pour %d",
-                g->grid, g->year);
+                gr->grid, g->year);
         return err_hint(g->e, "chargez le référentiel territorial (proxima init)");
     }
-    g->nareas = l.n;
-    g->area_codes = l.codes;
-    g->area_names = l.names;
-    g->by_commune = !strcmp(g->grid, "epci") || !strcmp(g->grid, "commune");
+    gr->nareas = l.n;
+    gr->area_codes = l.codes;
+    gr->area_names = l.names;
+    gr->is_dept = !strcmp(gr->grid, "departement");
+    gr->is_commune = !strcmp(gr->grid, "commune");
+    gr->by_commune = !strcmp(gr->grid, "epci") || gr->is_commune;
+    return 0;
+}
+
+int eng_load_areas(struct eng *g)
+{
+    for (size_t i = 0; i < g->ngrids; i++)
+        if (load_grid_areas(g, &g->grids[i]) < 0)
+            return -1;
     return load_ref_areas(g);
 }
 
@@ -209,29 +219,31 @@ static const char *only_in_territory(const struct eng *g, const char *grid, cons
     return found;
 }
 
-static size_t site_area_uncached(struct eng *g, const char *sg, const char *sc)
+static size_t site_area_uncached(struct eng *g, const struct eng_grid *gr, const char *sg,
+                                 const char *sc)
 {
     const char *parent;
 
-    if (!strcmp(g->grid, "departement"))
+    if (gr->is_dept)
         return 0;
     if (strcmp(sg, "mds") != 0 && strcmp(sg, "mdadt") != 0)
         return SIZE_MAX; /* central directions, the département */
-    if (!strcmp(g->grid, sg))
-        return eng_area_index(g, sc);
+    if (!strcmp(gr->grid, sg))
+        return eng_area_index(gr, sc);
     parent = ref_parent(g, sg, sc);
     if (!parent || !*parent)
         return SIZE_MAX;
-    if (!strcmp(g->grid, "territoire"))
-        return eng_area_index(g, parent);
-    if (!strcmp(g->grid, "mdadt") || !strcmp(g->grid, "mds")) {
-        const char *other = only_in_territory(g, g->grid, parent);
-        return other ? eng_area_index(g, other) : SIZE_MAX;
+    if (!strcmp(gr->grid, "territoire"))
+        return eng_area_index(gr, parent);
+    if (!strcmp(gr->grid, "mdadt") || !strcmp(gr->grid, "mds")) {
+        const char *other = only_in_territory(g, gr->grid, parent);
+        return other ? eng_area_index(gr, other) : SIZE_MAX;
     }
     return SIZE_MAX;
 }
 
-size_t eng_site_area(struct eng *g, const char *site_grid, const char *site_code)
+size_t eng_site_area(struct eng *g, struct eng_grid *gr, const char *site_grid,
+                     const char *site_code)
 {
     size_t glen = strlen(site_grid), clen = strlen(site_code);
     char key[256];
@@ -243,20 +255,20 @@ size_t eng_site_area(struct eng *g, const char *site_grid, const char *site_code
     memcpy(key, site_grid, glen);
     key[glen] = ':';
     memcpy(key + glen + 1, site_code, clen);
-    i = strset_find(&g->sites, key, glen + 1 + clen);
+    i = strset_find(&gr->sites, key, glen + 1 + clen);
     if (i >= 0)
-        return g->site_area[i];
-    i = strset_add(&g->sites, key, glen + 1 + clen);
-    if ((size_t)i >= g->site_cap) {
-        size_t cap = g->site_cap ? 2 * g->site_cap : 32;
+        return gr->site_area[i];
+    i = strset_add(&gr->sites, key, glen + 1 + clen);
+    if ((size_t)i >= gr->site_cap) {
+        size_t cap = gr->site_cap ? 2 * gr->site_cap : 32;
         size_t *grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
-        if (g->site_cap)
-            memcpy(grown, g->site_area, g->site_cap * sizeof(*grown));
-        g->site_area = grown;
-        g->site_cap = cap;
+        if (gr->site_cap)
+            memcpy(grown, gr->site_area, gr->site_cap * sizeof(*grown));
+        gr->site_area = grown;
+        gr->site_cap = cap;
     }
-    g->site_area[i] = site_area_uncached(g, site_grid, site_code);
-    return g->site_area[i];
+    gr->site_area[i] = site_area_uncached(g, gr, site_grid, site_code);
+    return gr->site_area[i];
 }
 
 /* ---- residence ------------------------------------------------------------------ */
@@ -347,7 +359,8 @@ int eng_load_residence(struct eng *g)
     dated_init(g, &g->addresses);
     dated_init(g, &g->demandeurs);
     dated_init(g, &g->orgs);
-    dated_init(g, &g->assign);
+    for (size_t i = 0; i < g->ngrids; i++)
+        dated_init(g, &g->grids[i].assign);
     if (dated_load(g, &g->addresses,
                    "SELECT person, valid_from, COALESCE(valid_to, ''), commune "
                    "FROM person_address ORDER BY person, valid_from",
@@ -361,12 +374,17 @@ int eng_load_residence(struct eng *g)
                    "ORDER BY id",
                    NULL) < 0)
         return -1;
-    if (!strcmp(g->grid, "commune") || !strcmp(g->grid, "departement"))
-        return 0;
-    return dated_load(g, &g->assign,
-                      "SELECT commune, valid_from, COALESCE(valid_to, ''), area "
-                      "FROM ref_assignment WHERE grid = ? ORDER BY commune, valid_from",
-                      g->grid);
+    for (size_t i = 0; i < g->ngrids; i++) {
+        struct eng_grid *gr = &g->grids[i];
+        if (gr->is_commune || gr->is_dept)
+            continue;
+        if (dated_load(g, &gr->assign,
+                       "SELECT commune, valid_from, COALESCE(valid_to, ''), area "
+                       "FROM ref_assignment WHERE grid = ? ORDER BY commune, valid_from",
+                       gr->grid) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static const char *row_commune(const struct eng *g, const struct eng_row *r, date_t day)
@@ -390,19 +408,39 @@ static const char *row_commune(const struct eng *g, const struct eng_row *r, dat
     return NULL;
 }
 
-size_t eng_place(struct eng *g, const struct indic_def *def, const struct eng_row *r, date_t day)
+/* row_commune, remembered for the last few days asked (the defs of a row ask the same days). */
+static const char *row_commune_cached(const struct eng *g, struct eng_row *r, date_t day)
+{
+    const char *c;
+
+    for (unsigned i = 0; i < r->ncommunes && i < 4; i++)
+        if (r->commune_day[i] == day)
+            return r->commune_at[i];
+    c = row_commune(g, r, day);
+    r->commune_day[r->ncommunes % 4] = day;
+    r->commune_at[r->ncommunes % 4] = c;
+    r->ncommunes++;
+    return c;
+}
+
+size_t eng_place(struct eng *g, struct eng_grid *gr, const struct indic_def *def,
+                 struct eng_row *r, date_t day)
 {
     const char *commune, *area;
+    size_t gi = (size_t)(gr - g->grids);
 
-    if (!strcmp(g->grid, "departement"))
+    if (gr->is_dept)
         return 0;
-    if (def->place == PLACE_SITE && !g->by_commune)
-        return eng_site_area(g, r->site_grid, r->site_code);
-    commune = row_commune(g, r, day);
+    if (def->place == PLACE_SITE && !gr->by_commune) {
+        if (r->site_area[gi] == SIZE_MAX - 1)
+            r->site_area[gi] = eng_site_area(g, gr, r->site_grid, r->site_code);
+        return r->site_area[gi];
+    }
+    commune = row_commune_cached(g, r, day);
     if (!commune)
         return SIZE_MAX;
-    if (!strcmp(g->grid, "commune"))
-        return eng_area_index(g, commune);
-    area = dated_at(&g->assign, commune, day);
-    return area ? eng_area_index(g, area) : SIZE_MAX;
+    if (gr->is_commune)
+        return eng_area_index(gr, commune);
+    area = dated_at(&gr->assign, commune, day);
+    return area ? eng_area_index(gr, area) : SIZE_MAX;
 }

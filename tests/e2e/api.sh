@@ -465,7 +465,8 @@ call - POST /api/session "{\"identifiant\": \"dpo\", \"mot_de_passe\": \"$PW\"}"
 status "another address" 201
 
 # --- the route table is docs/openapi.yaml's, and the reverse ---
-"$PROXIMA_BIN" serve --routes | awk -F'\t' '{print $1}' | sed -E 's/:([a-z_]+)/{\1}/g' | sort >"$T/routes"
+# (the HTML pages are not API: only /api routes are documented)
+"$PROXIMA_BIN" serve --routes | awk -F'\t' '{print $1}' | grep -E '^[A-Z]+ /api(/|$)' | sed -E 's/:([a-z_]+)/{\1}/g' | sort >"$T/routes"
 awk '
   /^paths:/ { inpaths = 1; next }
   inpaths && /^[^ ]/ { inpaths = 0 }

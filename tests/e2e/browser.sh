@@ -1,0 +1,69 @@
+# browser.sh: the agents' HTML pages in Debian's Chromium (tests/browser/run.mjs,
+# playwright-core and axe-core). A real `proxima serve` on a free port over a
+# real database: init, three agents of the MDS du Calaisis (travailleur
+# social, cadre, instructeur), a person living in Calais with her household.
+# Skipped (77) when chromium, node or the npm packages are not available.
+. "$(dirname "$0")/lib.sh"
+
+export PROXIMA_TODAY=2026-03-16
+unset PROXIMA_USER PROXIMA_PASSWORD
+PW='une phrase de passe solide'
+CALAIS=62193
+BROWSER_DIR="$PROXIMA_SRC/tests/browser"
+
+if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null; then
+  echo "chromium ou node absent : test ignoré (scripts/install-deps.sh)"
+  exit 77
+fi
+if ! "$BROWSER_DIR/setup.sh" >"$T/npm.log" 2>&1; then
+  echo "npm ci impossible dans tests/browser : test ignoré"; cat "$T/npm.log"
+  exit 77
+fi
+
+SERVER=
+stop_server() {
+  if [ -n "$SERVER" ]; then
+    kill "$SERVER" 2>/dev/null
+    wait "$SERVER" 2>/dev/null
+    SERVER=
+  fi
+}
+trap 'stop_server; rm -rf "$T"' EXIT
+
+agent() {
+  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "$4" >/dev/null ||
+    fail "création de l'agent $1"
+  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
+}
+
+run_ok "init" px init
+agent ts travailleur_social mds:calaisis "Camille Martin"
+agent cadre cadre_mds mds:calaisis "Dominique Leroy"
+agent instr instructeur mds:calaisis "Sacha Petit"
+run_ok "person" px --as ts person add --nom Lefèvre --prenom Hélène --naissance 1979-07-12 --sexe F \
+  --commune $CALAIS --adresse "12 rue Royale" --date 2026-01-05
+person=$(cat "$T/out")
+run_ok "household" px --as ts household create --libelle "Foyer Lefèvre" --date 2026-01-05
+foyer=$(cat "$T/out")
+run_ok "member" px --as ts household add "$foyer" "$person" --role demandeur --date 2026-01-05
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+B="http://127.0.0.1:$PORT"
+"$PROXIMA_BIN" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT" --fils 2 2>"$T/server.log" &
+SERVER=$!
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null "$B/api/sante" && break
+  sleep 0.1
+done
+
+checks=$((checks + 1))
+SHOTS=${PROXIMA_SHOTS:-$T/shots}
+if ! BASE_URL=$B PASSWORD=$PW PERSON_NAME=lefevre SHOTS=$SHOTS node "$BROWSER_DIR/run.mjs" >"$T/run.log" 2>&1; then
+  fail "tests dans le navigateur"
+  sed 's/^/    /' "$T/run.log" >&2
+  sed 's/^/    server: /' "$T/server.log" | tail -20 >&2
+else
+  tail -1 "$T/run.log"
+fi
+stop_server
+finish
