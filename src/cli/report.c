@@ -4,10 +4,10 @@
  * Loads the catalogue, the indicator dictionary and the layout
  * (data/rapport/rapport.json), reads the values of the year on the grids
  * departement, territoire and mds (the frozen ones when the year is closed,
- * computed otherwise, in one pass over the source tables) and the territories of the referential, builds the
- * report model and writes each file of the asked formats atomically in the
- * output directory, printing its path. With --as, the agent needs the
- * "statistiques.lire" capability.
+ * computed otherwise, in one pass over the source tables) and the
+ * territories of the referential, builds the report model and writes each
+ * file of the asked formats atomically in the output directory, printing its
+ * path. With --as, the agent needs the "statistiques.lire" capability.
  */
 #include "core/compat.h"
 #include "cli/cli.h"

@@ -135,5 +135,9 @@ extern const struct http_route page_person_routes[];
 extern const size_t page_person_nroutes;
 extern const struct http_route page_dossier_routes[];
 extern const size_t page_dossier_nroutes;
+extern const struct http_route page_seance_routes[];
+extern const size_t page_seance_nroutes;
+extern const struct http_route page_acces_routes[];
+extern const size_t page_acces_nroutes;
 
 #endif

@@ -1,12 +1,11 @@
 /*
  * close.c: closing a year. Every indicator is computed for every grid (in
- * one pass over the source tables, indic_compute_grids) and stored (migration 5: indicator_definition, indicator_area,
- * indicator_value, year_closed) with the definitions in force, in one
- * transaction with an "indic.year_closed" journal event. From then on the
- * report of that year reads the frozen values (indic_frozen), which survive
- * the purge of the personal data behind them; triggers make them final.
- * Zeros are not stored: an area listed in indicator_area with no row for a
- * figure has the value 0; a NULL value is "not defined" (INDIC_UNDEFINED).
+ * one pass over the source tables, indic_compute_grids) and stored (migration 5:
+ * indicator_definition, indicator_area, indicator_value, year_closed) with the definitions in
+ * force, in one transaction with an "indic.year_closed" journal event. From then on the report of
+ * that year reads the frozen values (indic_frozen), which survive the purge of the personal data
+ * behind them; triggers make them final. Zeros are not stored: an area listed in indicator_area
+ * with no row for a figure has the value 0; a NULL value is "not defined" (INDIC_UNDEFINED).
  */
 #include "core/compat.h"
 #include "indic/indic_int.h"

@@ -18,6 +18,15 @@
  * Then site facts are read, and ratios and sums of indicators are computed
  * from the values of the same area and month, in dependency order.
  *
+ * One pass fills several grids (indic_compute_grids): filters, conditions,
+ * periods and the département total are worked out once per row and
+ * indicator, only the area is found per grid. Each grid also gets the
+ * values over the rows placed in some of its areas, and the count of rows
+ * the département counts and no area does (struct indic_placed). A distinct
+ * measure keeps, per (indicator, id), one record of the months counted in
+ * the département and in the first area met in each grid (struct
+ * eng_seen); only ids met in a second area of a grid go to the cell map.
+ *
  * indic_explain runs the same passes for the indicators a figure depends on
  * and collects the ids of the rows that fall in the figure's cell.
  */
@@ -39,6 +48,11 @@ static json_t *row_facts(struct eng *g, struct eng_row *r)
 
     if (r->facts)
         return r->facts;
+    /* the column is read only for a row some indicator needs the facts of */
+    if (r->facts_q) {
+        r->facts_text = store_column_text(r->facts_q, r->facts_col);
+        r->facts_q = NULL;
+    }
     r->facts = json_loads(r->facts_text && *r->facts_text ? r->facts_text : "{}", 0, &jerr);
     if (!r->facts || !json_is_object(r->facts)) {
         json_decref(r->facts);
@@ -269,8 +283,8 @@ static void explain_add(struct eng *g, size_t k, size_t area, uint16_t mask, con
 }
 
 /* Count id once per (def, area, month) of grid gr for the months of mask. */
-static void add_distinct(struct eng *g, struct eng_grid *gr, size_t k, size_t area,
-                         uint16_t mask, uint32_t id)
+static void add_distinct(struct eng *g, struct eng_grid *gr, size_t k, size_t area, uint16_t mask,
+                         uint32_t id)
 {
     uint64_t key = ((gr->key_base + k * (gr->nareas + 2) + area) << 32) | id;
     uint32_t *seen = map64_slot(&g->distinct, key);
@@ -310,8 +324,8 @@ static struct eng_seen *seen_of(struct eng *g, size_t k, uint32_t id)
 }
 
 /* A distinct id in area of the grid gi for the months of mask. */
-static void add_distinct_area(struct eng *g, size_t gi, struct eng_seen *sn, size_t k,
-                              size_t area, uint16_t mask, uint32_t id)
+static void add_distinct_area(struct eng *g, size_t gi, struct eng_seen *sn, size_t k, size_t area,
+                              uint16_t mask, uint32_t id)
 {
     struct eng_grid *gr = &g->grids[gi];
     uint16_t fresh;
@@ -542,6 +556,9 @@ static void row_init(struct eng *g, struct eng_row *r)
     r->outcome = -1;
     for (size_t i = 0; i < ENG_MAX_GRIDS; i++)
         r->site_area[i] = SIZE_MAX - 1;
+    for (size_t i = 0; i < 4; i++)
+        r->commune_at[i] = -1;
+    r->k_person = r->k_benef = r->k_dem = r->k_who = r->k_site = -2;
 }
 
 static const char *col_opt(struct store_stmt *q, int col)
@@ -676,7 +693,8 @@ static int pass_dossiers(struct eng *g)
         r.household = col_opt(q, 8);
         r.site_grid = store_column_text(q, 9);
         r.site_code = store_column_text(q, 10);
-        r.facts_text = store_column_text(q, 11);
+        r.facts_q = q;
+        r.facts_col = 11;
         rc = row_apply(g, SRC_DOSSIERS, &r, dp);
         for (uint32_t e = k >= 0 ? g->ev_head[k] : 0; e && rc == 0; e = g->ev[e - 1].next) {
             const struct eng_event *ev = &g->ev[e - 1];
@@ -727,7 +745,8 @@ static int pass_acts(struct eng *g)
         r.person = col_opt(q, 3);
         r.site_grid = store_column_text(q, 4);
         r.site_code = store_column_text(q, 5);
-        r.facts_text = store_column_text(q, 6);
+        r.facts_q = q;
+        r.facts_col = 6;
         rc = row_apply(g, SRC_ACTES, &r, &g->disps[x]);
         json_decref(r.facts);
         if (rc < 0)
@@ -786,6 +805,8 @@ static int eng_init(struct eng *g, struct store *s, const struct indic_dict *d,
     strset_init(&g->ids, &g->tmp);
     strset_init(&g->x_ids, &g->tmp);
     strset_init(&g->ev_dossiers, &g->tmp);
+    strset_init(&g->communes, &g->tmp);
+    strset_init(&g->site_keys, &g->tmp);
     map64_init(&g->distinct);
     map64_init(&g->seen_idx);
     if (year < 1900 || year > 2999)
@@ -834,6 +855,8 @@ static void eng_release(struct eng *g)
     strset_release(&g->addresses.keys);
     strset_release(&g->demandeurs.keys);
     strset_release(&g->orgs.keys);
+    strset_release(&g->communes);
+    strset_release(&g->site_keys);
     map64_release(&g->distinct);
     map64_release(&g->seen_idx);
     free(g->seen);
@@ -994,9 +1017,8 @@ static void eng_result(struct eng *g, struct eng_grid *gr, struct arena *a,
         memcpy(&placed[k * INDIC_MONTHS], &gr->acc[eng_cell(gr, k, gr->nareas + 1, 0)],
                INDIC_MONTHS * sizeof(int64_t));
         for (int p = 0; p < INDIC_MONTHS; p++)
-            unplaced[k * INDIC_MONTHS + (size_t)p] =
-                g->rows_dep[k * INDIC_MONTHS + (size_t)p] -
-                gr->rows_placed[k * INDIC_MONTHS + (size_t)p];
+            unplaced[k * INDIC_MONTHS + (size_t)p] = g->rows_dep[k * INDIC_MONTHS + (size_t)p] -
+                                                     gr->rows_placed[k * INDIC_MONTHS + (size_t)p];
     }
     out->values = values;
     if (pl) {

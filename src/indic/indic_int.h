@@ -67,6 +67,7 @@ uint32_t *map64_slot(struct map64 *m, uint64_t key);
 struct dated_entry {
     date_t from, to; /* to DATE_MAX when open */
     const char *value;
+    uint32_t commune; /* tables of communes: index of value in eng.communes */
 };
 
 /* Loaded from a query whose rows are sorted by key: every key's entries are contiguous. */
@@ -97,7 +98,9 @@ struct eng_row {
     const char *btype, *benef, *person, *household; /* NULL when absent */
     const char *site_grid, *site_code;
     const char *facts_text;
-    json_t *facts; /* parsed on first use */
+    struct store_stmt *facts_q; /* when facts_text is not read yet: the statement on the row */
+    int facts_col;              /* and its facts column */
+    json_t *facts;              /* parsed on first use */
     bool has_birth;
     date_t birth;
     const char *sex;    /* NULL when no person */
@@ -107,8 +110,11 @@ struct eng_row {
     /* caches of the row's places: site area per grid (SIZE_MAX - 1: not yet), commune by day */
     size_t site_area[ENG_MAX_GRIDS];
     date_t commune_day[4];
-    const char *commune_at[4];
+    int64_t commune_at[4]; /* index in eng.communes, -1: none */
     unsigned ncommunes;
+    /* key indexes in the dated tables and eng.site_keys, -2: not looked up yet */
+    int64_t k_person, k_benef, k_dem, k_who, k_site;
+    const char *who; /* the person k_who is about */
 };
 
 /* A decision or payment of the year, kept until its dossier is read. */
@@ -125,6 +131,12 @@ struct eng_disp {
     const struct catalog_dispositif *cat;
     size_t *defs[4]; /* SRC_DECISIONS..SRC_ACTES */
     size_t ndefs[4];
+};
+
+/* A commune in an area of a grid from..to. */
+struct eng_carea {
+    date_t from, to;
+    size_t area;
 };
 
 /*
@@ -145,6 +157,13 @@ struct eng_grid {
     size_t *site_area;
     size_t site_cap;
     struct dated assign; /* commune -> area code of the grid */
+    size_t *by_site;     /* by index in eng.site_keys: the area, SIZE_MAX - 1 not resolved yet */
+    size_t by_site_cap;
+    /* by commune index (eng.communes): its areas over time, resolved on first use */
+    uint32_t *c_first, *c_count; /* c_first UINT32_MAX: not resolved yet */
+    size_t c_cap;
+    struct eng_carea *ce;
+    size_t nce, ce_cap;
 
     int64_t *acc;      /* ndefs * (nareas + 2) * INDIC_MONTHS */
     uint64_t key_base; /* first cell number of this grid in the keys of eng.distinct */
@@ -192,6 +211,8 @@ struct eng {
     struct dated addresses;  /* person -> commune */
     struct dated demandeurs; /* household -> person */
     struct dated orgs;       /* organisation -> commune (always valid) */
+    struct strset communes;  /* every commune code met, interned */
+    struct strset site_keys; /* "grid:code" of every site met, interned */
 
     struct strset disp_names; /* dispositif code -> index in disps */
     struct eng_disp *disps;
@@ -233,8 +254,8 @@ static inline size_t eng_cell(const struct eng_grid *gr, size_t def, size_t area
 int eng_load_areas(struct eng *g);
 int eng_load_residence(struct eng *g);
 /* The area of gr row r counts in on day for def (SIZE_MAX: the département only). */
-size_t eng_place(struct eng *g, struct eng_grid *gr, const struct indic_def *def,
-                 struct eng_row *r, date_t day);
+size_t eng_place(struct eng *g, struct eng_grid *gr, const struct indic_def *def, struct eng_row *r,
+                 date_t day);
 /* The area of gr holding site "site_grid:site_code", SIZE_MAX if none. */
 size_t eng_site_area(struct eng *g, struct eng_grid *gr, const char *site_grid,
                      const char *site_code);

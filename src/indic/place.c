@@ -19,6 +19,12 @@
  *     beneficiary itself. The commune then gives the area through the dated
  *     assignments of the grid (ref_assignment). An anonymous act, or a
  *     beneficiary with no known commune on that date, counts in no area.
+ *
+ * This runs for every row, indicator and grid: a row's site is interned
+ * once (eng.site_keys) and resolved once per grid and site; communes are
+ * interned when the residence tables are loaded, a row's keys in those
+ * tables looked up once, and a commune's areas resolved once per grid
+ * (eng_grid.c_first), so that placing a row is integer work.
  */
 #include "core/compat.h"
 #include "indic/indic_int.h"
@@ -279,8 +285,12 @@ static void dated_init(struct eng *g, struct dated *t)
     strset_init(&t->keys, &g->tmp);
 }
 
-/* Rows (key, from, to, value) sorted by key; from/to may be NULL (always). */
-static int dated_load(struct eng *g, struct dated *t, const char *sql, const char *bind)
+/*
+ * Rows (key, from, to, value) sorted by key; from/to may be NULL (always).
+ * When communes, the values are communes, interned in g->communes.
+ */
+static int dated_load(struct eng *g, struct dated *t, const char *sql, const char *bind,
+                      bool communes)
 {
     struct store_stmt *q = store_prepare(g->s, sql, g->e);
     int rc;
@@ -292,7 +302,15 @@ static int dated_load(struct eng *g, struct dated *t, const char *sql, const cha
     while ((rc = store_step(q, g->e)) == STORE_ROW) {
         const char *key = store_column_text(q, 0);
         const char *from = store_column_text(q, 1), *to = store_column_text(q, 2);
-        uint32_t k = strset_add(&t->keys, key, strlen(key));
+        size_t klen = strlen(key);
+        uint32_t k;
+
+        /* rows come grouped by key: most follow a row of the same key */
+        if (t->keys.n && !strncmp(t->keys.strs[t->keys.n - 1], key, klen) &&
+            t->keys.strs[t->keys.n - 1][klen] == '\0')
+            k = (uint32_t)t->keys.n - 1;
+        else
+            k = strset_add(&t->keys, key, klen);
         struct dated_entry *x;
 
         if (k >= t->capk) {
@@ -333,25 +351,16 @@ static int dated_load(struct eng *g, struct dated *t, const char *sql, const cha
             store_finalize(q);
             return err_set(g->e, ERR_INVALID, "date invalide « %s » (%s)", to, key);
         }
-        x->value = arena_strdup(&g->tmp, store_column_text(q, 3));
+        if (communes) {
+            const char *v = store_column_text(q, 3);
+            x->commune = strset_add(&g->communes, v, strlen(v));
+            x->value = g->communes.strs[x->commune];
+        } else {
+            x->value = arena_strdup(&g->tmp, store_column_text(q, 3));
+        }
     }
     store_finalize(q);
     return rc < 0 ? -1 : 0;
-}
-
-static const char *dated_at(const struct dated *t, const char *key, date_t day)
-{
-    int64_t k;
-
-    if (!key)
-        return NULL;
-    k = strset_find(&t->keys, key, strlen(key));
-    if (k < 0)
-        return NULL;
-    for (uint32_t i = t->first[k]; i < t->first[k] + t->count[k]; i++)
-        if (t->e[i].from <= day && day <= t->e[i].to)
-            return t->e[i].value;
-    return NULL;
 }
 
 int eng_load_residence(struct eng *g)
@@ -364,15 +373,15 @@ int eng_load_residence(struct eng *g)
     if (dated_load(g, &g->addresses,
                    "SELECT person, valid_from, COALESCE(valid_to, ''), commune "
                    "FROM person_address ORDER BY person, valid_from",
-                   NULL) < 0 ||
+                   NULL, true) < 0 ||
         dated_load(g, &g->demandeurs,
                    "SELECT household, valid_from, COALESCE(valid_to, ''), person "
                    "FROM household_member WHERE role = 'demandeur' ORDER BY household, valid_from",
-                   NULL) < 0 ||
+                   NULL, false) < 0 ||
         dated_load(g, &g->orgs,
                    "SELECT id, '', '', commune FROM organisation WHERE commune IS NOT NULL "
                    "ORDER BY id",
-                   NULL) < 0)
+                   NULL, true) < 0)
         return -1;
     for (size_t i = 0; i < g->ngrids; i++) {
         struct eng_grid *gr = &g->grids[i];
@@ -381,37 +390,99 @@ int eng_load_residence(struct eng *g)
         if (dated_load(g, &gr->assign,
                        "SELECT commune, valid_from, COALESCE(valid_to, ''), area "
                        "FROM ref_assignment WHERE grid = ? ORDER BY commune, valid_from",
-                       gr->grid) < 0)
+                       gr->grid, false) < 0)
             return -1;
     }
     return 0;
 }
 
-static const char *row_commune(const struct eng *g, const struct eng_row *r, date_t day)
+/* The index of key in t, looked up once per row (*cache -2: not yet), or -1. */
+static int64_t dated_key(const struct dated *t, const char *key, int64_t *cache)
 {
-    const char *applicant;
+    if (*cache == -2)
+        *cache = key ? strset_find(&t->keys, key, strlen(key)) : -1;
+    return *cache;
+}
 
-    if (!r->btype)
-        return r->person ? dated_at(&g->addresses, r->person, day) : NULL;
-    if (!strcmp(r->btype, "personne"))
-        return dated_at(&g->addresses, r->benef, day);
-    if (!strcmp(r->btype, "foyer")) {
-        applicant = dated_at(&g->demandeurs, r->benef, day);
-        if (!applicant)
-            applicant = r->person;
-        return applicant ? dated_at(&g->addresses, applicant, day) : NULL;
-    }
-    if (!strcmp(r->btype, "organisation"))
-        return dated_at(&g->orgs, r->benef, day);
-    if (!strcmp(r->btype, "commune"))
-        return r->benef;
+static const struct dated_entry *dated_at_key(const struct dated *t, int64_t k, date_t day)
+{
+    if (k < 0)
+        return NULL;
+    for (uint32_t i = t->first[k]; i < t->first[k] + t->count[k]; i++)
+        if (t->e[i].from <= day && day <= t->e[i].to)
+            return &t->e[i];
     return NULL;
 }
 
-/* row_commune, remembered for the last few days asked (the defs of a row ask the same days). */
-static const char *row_commune_cached(const struct eng *g, struct eng_row *r, date_t day)
+/* The area of gr of the row's site: the site interned once per row, resolved once per grid. */
+static size_t row_site_area(struct eng *g, struct eng_grid *gr, struct eng_row *r)
 {
-    const char *c;
+    size_t glen = strlen(r->site_grid), clen = strlen(r->site_code);
+    char key[256];
+    size_t i;
+
+    if (r->k_site == -2) {
+        if (glen + clen + 1 >= sizeof(key)) {
+            r->k_site = -1;
+        } else {
+            memcpy(key, r->site_grid, glen);
+            key[glen] = ':';
+            memcpy(key + glen + 1, r->site_code, clen);
+            r->k_site = strset_add(&g->site_keys, key, glen + 1 + clen);
+        }
+    }
+    if (r->k_site < 0)
+        return SIZE_MAX;
+    i = (size_t)r->k_site;
+    if (i >= gr->by_site_cap) {
+        size_t cap = gr->by_site_cap ? 2 * gr->by_site_cap : 64;
+        size_t *grown;
+        while (cap <= i)
+            cap *= 2;
+        grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
+        for (size_t j = 0; j < cap; j++)
+            grown[j] = j < gr->by_site_cap ? gr->by_site[j] : SIZE_MAX - 1;
+        gr->by_site = grown;
+        gr->by_site_cap = cap;
+    }
+    if (gr->by_site[i] == SIZE_MAX - 1)
+        gr->by_site[i] = eng_site_area(g, gr, r->site_grid, r->site_code);
+    return gr->by_site[i];
+}
+
+/* The beneficiary's commune on day: its index in g->communes, or -1. */
+static int64_t row_commune(struct eng *g, struct eng_row *r, date_t day)
+{
+    const struct dated_entry *x = NULL, *applicant;
+
+    if (!r->btype) {
+        x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->person, &r->k_person), day);
+    } else if (!strcmp(r->btype, "personne")) {
+        x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->benef, &r->k_benef), day);
+    } else if (!strcmp(r->btype, "foyer")) {
+        applicant =
+            dated_at_key(&g->demandeurs, dated_key(&g->demandeurs, r->benef, &r->k_dem), day);
+        if (!applicant) {
+            x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->person, &r->k_person), day);
+        } else {
+            if (r->who != applicant->value) {
+                r->who = applicant->value;
+                r->k_who = -2;
+            }
+            x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->who, &r->k_who), day);
+        }
+    } else if (!strcmp(r->btype, "organisation")) {
+        x = dated_at_key(&g->orgs, dated_key(&g->orgs, r->benef, &r->k_benef), day);
+    } else if (!strcmp(r->btype, "commune")) {
+        return r->benef ? (int64_t)strset_add(&g->communes, r->benef, strlen(r->benef)) : -1;
+    }
+    return x ? (int64_t)x->commune : -1;
+}
+
+/* row_commune, remembered for the last few days asked (the defs of a row ask the same days). */
+static int64_t row_commune_cached(struct eng *g, struct eng_row *r, date_t day)
+{
+    int64_t c;
 
     for (unsigned i = 0; i < r->ncommunes && i < 4; i++)
         if (r->commune_day[i] == day)
@@ -423,24 +494,80 @@ static const char *row_commune_cached(const struct eng *g, struct eng_row *r, da
     return c;
 }
 
-size_t eng_place(struct eng *g, struct eng_grid *gr, const struct indic_def *def,
-                 struct eng_row *r, date_t day)
+/* The areas of gr commune c falls in over time (the commune itself for the commune grid). */
+static void resolve_commune(struct eng *g, struct eng_grid *gr, uint32_t c)
 {
-    const char *commune, *area;
+    const char *code = g->communes.strs[c];
+
+    if (c >= gr->c_cap) {
+        size_t cap = gr->c_cap ? 2 * gr->c_cap : 1024;
+        uint32_t *f, *n;
+        while (cap <= c)
+            cap *= 2;
+        f = arena_calloc(&g->tmp, cap, sizeof(*f));
+        n = arena_calloc(&g->tmp, cap, sizeof(*n));
+        memset(f, 0xff, cap * sizeof(*f));
+        if (gr->c_cap) {
+            memcpy(f, gr->c_first, gr->c_cap * sizeof(*f));
+            memcpy(n, gr->c_count, gr->c_cap * sizeof(*n));
+        }
+        gr->c_first = f;
+        gr->c_count = n;
+        gr->c_cap = cap;
+    }
+    gr->c_first[c] = (uint32_t)gr->nce;
+    gr->c_count[c] = 0;
+    for (int i = 0;; i++) {
+        struct eng_carea x = {DATE_MIN, DATE_MAX, SIZE_MAX};
+        if (gr->is_commune) {
+            if (i > 0)
+                break;
+            x.area = eng_area_index(gr, code);
+        } else {
+            int64_t k = strset_find(&gr->assign.keys, code, strlen(code));
+            const struct dated_entry *e;
+            if (k < 0 || (uint32_t)i >= gr->assign.count[k])
+                break;
+            e = &gr->assign.e[gr->assign.first[k] + (uint32_t)i];
+            x.from = e->from;
+            x.to = e->to;
+            x.area = eng_area_index(gr, e->value);
+        }
+        if (gr->nce == gr->ce_cap) {
+            size_t cap = gr->ce_cap ? 2 * gr->ce_cap : 1024;
+            struct eng_carea *grown = arena_calloc(&g->tmp, cap, sizeof(*grown));
+            if (gr->nce)
+                memcpy(grown, gr->ce, gr->nce * sizeof(*grown));
+            gr->ce = grown;
+            gr->ce_cap = cap;
+        }
+        gr->ce[gr->nce++] = x;
+        gr->c_count[c]++;
+    }
+}
+
+size_t eng_place(struct eng *g, struct eng_grid *gr, const struct indic_def *def, struct eng_row *r,
+                 date_t day)
+{
+    int64_t commune;
+    uint32_t c;
     size_t gi = (size_t)(gr - g->grids);
 
     if (gr->is_dept)
         return 0;
     if (def->place == PLACE_SITE && !gr->by_commune) {
         if (r->site_area[gi] == SIZE_MAX - 1)
-            r->site_area[gi] = eng_site_area(g, gr, r->site_grid, r->site_code);
+            r->site_area[gi] = row_site_area(g, gr, r);
         return r->site_area[gi];
     }
     commune = row_commune_cached(g, r, day);
-    if (!commune)
+    if (commune < 0)
         return SIZE_MAX;
-    if (gr->is_commune)
-        return eng_area_index(gr, commune);
-    area = dated_at(&gr->assign, commune, day);
-    return area ? eng_area_index(gr, area) : SIZE_MAX;
+    c = (uint32_t)commune;
+    if (c >= gr->c_cap || gr->c_first[c] == UINT32_MAX)
+        resolve_commune(g, gr, c);
+    for (uint32_t i = gr->c_first[c]; i < gr->c_first[c] + gr->c_count[c]; i++)
+        if (gr->ce[i].from <= day && day <= gr->ce[i].to)
+            return gr->ce[i].area;
+    return SIZE_MAX;
 }

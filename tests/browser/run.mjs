@@ -6,10 +6,15 @@
 // instructed; the MDS manager sees the home page's figure, makes a mistake in
 // the decision form (error summary, message next to the field), then decides;
 // the figure changes; the instructor pays; the reception counter records an
-// accueil. axe-core checks the main pages (no violation allowed), and the
-// dossier and home pages are photographed for a human look.
+// accueil. The MDS manager then decides a commission session in one batch
+// (a mistake first: the error is shown next to the row's field), closes it
+// and opens the printable minutes; the data officer sees the social
+// worker's read of the person's file in the access log. axe-core checks the
+// main pages (no violation allowed), and the dossier and home pages are
+// photographed for a human look.
 //
-// Environment: BASE_URL, PASSWORD, PERSON_NAME (search text), SHOTS (dir).
+// Environment: BASE_URL, PASSWORD, PERSON_NAME (search text), PERSON_ID,
+// SEANCE (session on whose agenda are DOSSIERS, two ids), SHOTS (dir).
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +29,9 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const base = process.env.BASE_URL;
 const password = process.env.PASSWORD;
 const personName = process.env.PERSON_NAME || 'lefevre';
+const personId = process.env.PERSON_ID;
+const seance = process.env.SEANCE;
+const [afp, cpc] = (process.env.DOSSIERS || '').split(' ');
 const shots = process.env.SHOTS || join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });
 
@@ -177,6 +185,102 @@ try {
   await page.getByRole('button', { name: 'Enregistrer un accueil physique' }).click();
   await page.waitForLoadState('load');
   check('accueil enregistré', (await page.locator('.message-succes').count()) === 1);
+
+  await signOut(page);
+
+  // --- the MDS manager decides the commission session in one batch ---
+  if (seance) {
+    await signIn(page, 'cadre', `/seances/${seance}`);
+    check('séance : ordre du jour de deux dossiers',
+      (await page.locator('#ordre-du-jour tbody tr').count()) === 2);
+    check('séance : une ligne de décision par dossier',
+      (await page.locator('fieldset.ligne-decision').count()) === 2);
+    axeViolations += await axe(page, 'séance de commission');
+    // a mistake: an accord without its amount, and a refusal with its motive
+    await page.locator(`#${afp}-decision`).selectOption('accord');
+    await page.locator(`#${cpc}-decision`).selectOption('refus');
+    await page.locator(`#${cpc}-motif`).fill('Formation déjà financée par ailleurs');
+    await page.getByRole('button', { name: 'Enregistrer les décisions' }).click();
+    await page.waitForLoadState('load');
+    check('lot sans montant : résumé avec un lien vers le champ de la ligne',
+      (await page.locator(`.resume-erreurs a[href="#${afp}-montant"]`).count()) === 1);
+    check('lot sans montant : message près du champ',
+      (await page.locator(`#${afp}-montant-erreur`).count()) === 1 &&
+      ((await page.locator(`#${afp}-montant`).getAttribute('aria-describedby')) || '').includes(`${afp}-montant-erreur`));
+    check('lot sans montant : rien d\'enregistré, saisie conservée',
+      (await page.locator('fieldset.ligne-decision').count()) === 2 &&
+      (await page.locator(`#${cpc}-motif`).inputValue()) === 'Formation déjà financée par ailleurs');
+    axeViolations += await axe(page, 'séance avec erreurs');
+    await page.locator(`#${afp}-decision`).selectOption('accord');
+    await page.locator(`#${afp}-montant`).fill('300,00');
+    await page.getByRole('button', { name: 'Enregistrer les décisions' }).click();
+    await page.waitForLoadState('load');
+    check('lot enregistré', (await page.locator('.message-succes').count()) === 1, page.url());
+    check('ordre du jour : accord et refus',
+      (await page.locator(`tr[data-dossier="${afp}"] td.decision`).textContent()).includes('accord') &&
+      (await page.locator(`tr[data-dossier="${cpc}"] td.decision`).textContent()).includes('refus'));
+    await page.getByLabel('Texte du procès-verbal').fill('Quorum atteint : 5 membres présents sur 7.');
+    await page.getByRole('button', { name: 'Clore la séance' }).click();
+    await page.waitForLoadState('load');
+    check('séance close', (await page.locator('#etat').textContent()).includes('Close'));
+    await page.getByRole('link', { name: 'Procès-verbal imprimable' }).click();
+    await page.waitForLoadState('load');
+    const pv = (await page.locator('#proces-verbal').textContent()) || '';
+    check('procès-verbal : dossiers et texte', pv.includes(afp) && pv.includes(cpc) && pv.includes('Quorum atteint'), pv.slice(0, 200));
+    check('procès-verbal : sans menu', (await page.locator('nav.menu').count()) === 0);
+    axeViolations += await axe(page, 'procès-verbal');
+    await page.emulateMedia({ media: 'print' });
+    check('procès-verbal : le lien de retour n\'est pas imprimé',
+      !(await page.locator('.ecran-seulement').isVisible()));
+    await page.emulateMedia({ media: 'screen' });
+
+    // --- the activity report: a figure of the MDS leads to its dossiers ---
+    const rapport = await page.goto(base + '/rapport?annee=2026');
+    check('rapport : page servie', rapport.status() === 200, String(rapport.status()));
+    check('rapport : tableau par MDS', (await page.locator('#tableau-mds th[scope="row"]').count()) > 0);
+    axeViolations += await axe(page, 'rapport d\'activité');
+    const figure = page.locator('#tableau-mds a[href*="zone=calaisis"]').first();
+    check('rapport : chiffres du Calaisis en lien', (await figure.count()) === 1);
+    check('rapport : pas de lien hors de ses MDS',
+      (await page.locator('#tableau-mds a[href*="zone=ternois"]').count()) === 0);
+    const su = page.locator('#tableau-mds tr[data-indicateur="su_accordes"] a[href*="zone=calaisis"]');
+    if ((await su.count()) === 1) {
+      await su.click();
+      await page.waitForLoadState('load');
+      check('explication : le dossier accordé est listé',
+        (await page.locator('#identifiants a[href^="/dossiers/"]').count()) >= 1, page.url());
+      axeViolations += await axe(page, 'dossiers d\'un indicateur');
+    } else {
+      check('rapport : ligne su_accordes en lien', false);
+    }
+    const doc = await page.request.get(base + '/rapport/document?annee=2026');
+    check('rapport complet : document HTML', doc.ok() && (await doc.text()).includes('<html'), String(doc.status()));
+    await signOut(page);
+  }
+
+  // --- the data officer: who read the person's file ---
+  if (personId) {
+    await signIn(page, 'dpd', '/journal-acces');
+    axeViolations += await axe(page, 'journal des accès (recherche)');
+    await page.getByLabel('Identifiant de la personne').fill(personId);
+    await page.getByRole('button', { name: 'Afficher le journal' }).click();
+    await page.waitForLoadState('load');
+    const rows = page.locator('#journal tbody tr');
+    const tsRead = rows.filter({ has: page.locator('td:nth-child(2)', { hasText: /^ts$/ }) })
+      .filter({ hasText: 'Consultation' })
+      .filter({ hasText: 'fiche de la personne' });
+    check('journal : la consultation de la fiche par le travailleur social',
+      (await rows.count()) > 0 && (await tsRead.count()) >= 1);
+    check('journal : dates en français',
+      /^\d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/.test(((await rows.first().locator('td').first().textContent()) || '').trim()));
+    axeViolations += await axe(page, 'journal des accès');
+    const refused = await page.request.get(base + `/dossiers/${afp || 'D0000001'}`, { maxRedirects: 0 });
+    check('le délégué ne lit pas les dossiers', refused.status() === 403, String(refused.status()));
+    await signOut(page);
+    await signIn(page, 'ts', '/personnes');
+    const denied = await page.goto(base + `/journal-acces?personne=${personId}`);
+    check('le travailleur social ne lit pas le journal', denied.status() === 403, String(denied.status()));
+  }
 
   // --- the keyboard: the skip link is the first stop ---
   await page.goto(base + '/');

@@ -63,8 +63,8 @@ expect "ASPA April 2022" "$T/out" "depuis le 01/04/2022"
 run_ok "show aide menagere after" px catalogue show aide_menagere --date 01/07/2022
 expect "ASPA July 2022" "$T/out" "plafond_ressources = 953,45"
 expect "ASPA July 2022" "$T/out" "loi n° 2022-1158"
-run_ok "show apa 2021" px catalogue show apa_domicile --date 2021-06-01
-expect "no value yet" "$T/out" "plafond_gir1 : aucune valeur en vigueur (première valeur le 01/01/2022)"
+run_ok "show apa 2018" px catalogue show apa_domicile --date 2018-06-01
+expect "no value yet" "$T/out" "plafond_gir1 : aucune valeur en vigueur (première valeur le 01/01/2019)"
 expect "APA age" "$T/out" "age_minimum = 60"
 expect "APA age ref" "$T/out" "CASF art. L. 232-1"
 

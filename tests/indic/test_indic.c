@@ -10,7 +10,9 @@
  * the period, stock at the period's end, average daily stock, sums of a
  * fact, ratios and their rounding, sums of indicators, months), the places
  * (site, territory, MDADT, commune and EPCI of residence), the explanation
- * of a figure, and the closing of the year whose frozen figures survive the
+ * of a figure, several grids in one pass (the same values as one pass per
+ * grid) and what the rows placed in some area give (the same rows as the
+ * explanation), and the closing of the year whose frozen figures survive the
  * deletion of the rows behind them. The last tests check the dictionary's
  * own validation on broken dictionaries.
  */
@@ -607,6 +609,130 @@ static void test_explain(void **state)
     assert_non_null(strstr(F->e.message, "nulle-part"));
 }
 
+/* ---- several grids in one pass, rows placed in some area -------------------------- */
+
+static bool distinct_measure(const struct indic_def *d)
+{
+    return d->measure == MEASURE_DISTINCT_PERSONNE || d->measure == MEASURE_DISTINCT_FOYER ||
+           d->measure == MEASURE_DISTINCT_BENEFICIAIRE;
+}
+
+static void test_grids_in_one_pass(void **state)
+{
+    struct indic_result all[8], one;
+    struct indic_placed placed[8];
+    const char *twice[] = {"mds", "commune", "mds"}, *unknown[] = {"mds", "canton"};
+    size_t n = 0;
+
+    while (indic_grids[n])
+        n++;
+    assert_true(n <= 8);
+    OK(indic_compute_grids(F->s, &F->dict, &F->cat, 2022, indic_grids, n, &F->a, all, placed,
+                           &F->e));
+    /* exactly what one pass per grid gives, value by value */
+    for (size_t i = 0; i < n; i++) {
+        one = compute(indic_grids[i]);
+        assert_string_equal(all[i].grid, indic_grids[i]);
+        assert_int_equal(all[i].nareas, one.nareas);
+        assert_int_equal(all[i].ndefs, one.ndefs);
+        for (size_t a = 0; a < one.nareas; a++)
+            assert_string_equal(all[i].area_codes[a], one.area_codes[a]);
+        assert_memory_equal(all[i].values, one.values,
+                            one.ndefs * (one.nareas + 1) * INDIC_MONTHS * sizeof(int64_t));
+        assert_non_null(placed[i].values);
+        assert_non_null(placed[i].unplaced_rows);
+    }
+    /* placed may be NULL; the grids are checked */
+    OK(indic_compute_grids(F->s, &F->dict, &F->cat, 2022, indic_grids + 1, 2, &F->a, all, NULL,
+                           &F->e));
+    assert_string_equal(all[1].grid, indic_grids[2]);
+    err_clear(&F->e);
+    assert_int_equal(
+        indic_compute_grids(F->s, &F->dict, &F->cat, 2022, twice, 3, &F->a, all, NULL, &F->e), -1);
+    assert_int_equal(F->e.code, ERR_INVALID);
+    assert_non_null(strstr(F->e.message, "deux fois"));
+    err_clear(&F->e);
+    assert_int_equal(
+        indic_compute_grids(F->s, &F->dict, &F->cat, 2022, unknown, 2, &F->a, all, NULL, &F->e),
+        -1);
+    assert_non_null(strstr(F->e.message, "canton"));
+    err_clear(&F->e);
+    assert_int_equal(
+        indic_compute_grids(F->s, &F->dict, &F->cat, 2022, unknown, 0, &F->a, all, NULL, &F->e),
+        -1);
+}
+
+/* Rows of def counted for the département and in no area of grid (month 0), by indic_explain. */
+static int64_t unplaced_by_explain(const struct indic_result *r, const char *code)
+{
+    const char **all, **area;
+    size_t nall, narea;
+    int64_t unplaced = 0;
+    bool *placed;
+
+    OK(indic_explain(F->s, &F->dict, &F->cat, code, 2022, 0, r->grid, NULL, &F->a, &all, &nall,
+                     &F->e));
+    placed = arena_calloc(&F->a, nall ? nall : 1, sizeof(*placed));
+    for (size_t a = 0; a < r->nareas; a++) {
+        OK(indic_explain(F->s, &F->dict, &F->cat, code, 2022, 0, r->grid, r->area_codes[a], &F->a,
+                         &area, &narea, &F->e));
+        for (size_t i = 0; i < narea; i++)
+            for (size_t j = 0; j < nall; j++)
+                placed[j] |= !strcmp(area[i], all[j]);
+    }
+    for (size_t j = 0; j < nall; j++)
+        unplaced += !placed[j];
+    return unplaced;
+}
+
+static void test_rows_placed_in_some_area(void **state)
+{
+    const char *grids[] = {"mds", "territoire", "commune"};
+    struct indic_result r[3];
+    struct indic_placed p[3];
+    size_t su, pmi;
+
+    OK(indic_compute_grids(F->s, &F->dict, &F->cat, 2022, grids, 3, &F->a, r, p, &F->e));
+    su = indic_result_index(&r[0], "su_accordes");
+    pmi = indic_result_index(&r[0], "pmi_enfants_vus");
+    /* the secours of Calais is in an MDS, the central direction's in none */
+    assert_int_equal(indic_value(&r[0], su, r[0].nareas, 0), 2);
+    assert_int_equal(indic_placed_value(&p[0], su, 0), 1);
+    assert_int_equal(indic_unplaced_rows(&p[0], su, 0), 1);
+    assert_int_equal(indic_placed_value(&p[1], su, 0), 1);
+    /* c1 seen at Arras and at Calais, c2 at Calais: 3 in the MDS, 2 placed, 2 in the département */
+    assert_int_equal(indic_placed_value(&p[0], pmi, 0), 2);
+    assert_int_equal(indic_unplaced_rows(&p[0], pmi, 0), 0);
+    assert_int_equal(indic_placed_value(&p[0], pmi, 3), 0);
+
+    for (size_t g = 0; g < 3; g++) {
+        for (size_t k = 0; k < F->dict.ndefs; k++) {
+            const struct indic_def *def = &F->dict.defs[k];
+            if (def->source > SRC_ACTES)
+                continue;
+            for (int m = 0; m < INDIC_MONTHS; m++) {
+                int64_t sum = 0, dep = indic_value(&r[g], k, r[g].nareas, m),
+                        pl = indic_placed_value(&p[g], k, m);
+                for (size_t a = 0; a < r[g].nareas; a++)
+                    sum += indic_value(&r[g], k, a, m);
+                /* a row counts in one area at most: additive figures add up */
+                if (!distinct_measure(def) && def->date != DATE_STOCK_MOYEN)
+                    assert_int_equal(pl, sum);
+                /* a distinct figure over the placed rows: at most the département's */
+                if (distinct_measure(def)) {
+                    assert_true(pl <= dep);
+                    assert_true(pl <= sum);
+                }
+                assert_true(indic_unplaced_rows(&p[g], k, m) >= 0);
+            }
+            /* the rows in no area, as indic_explain tells them row by row */
+            if (g < 2 && (distinct_measure(def) || k == su))
+                assert_int_equal(indic_unplaced_rows(&p[g], k, 0),
+                                 unplaced_by_explain(&r[g], def->code));
+        }
+    }
+}
+
 static void test_close_year_freezes(void **state)
 {
     struct indic_result before = compute("mds"), com = compute("commune"), after, frozen;
@@ -794,6 +920,8 @@ int main(void)
         cmocka_unit_test(test_conditions_and_residence),
         cmocka_unit_test(test_site_facts),
         cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_grids_in_one_pass),
+        cmocka_unit_test(test_rows_placed_in_some_area),
         cmocka_unit_test(test_dictionary_errors),
         /* last: it deletes the rows behind the figures */
         cmocka_unit_test(test_close_year_freezes),

@@ -1,0 +1,380 @@
+/*
+ * page_rapport.c: the activity report in the agents' application.
+ * /rapport?annee=2022 builds the report model as `proxima rapport` does
+ * (frozen values of a closed year, else computed; data/rapport/rapport.json)
+ * and shows its MDS table inside the layout, with a link to the complete
+ * report (/rapport/document?annee=2022: the report renderer's HTML
+ * document). Each figure of an MDS on which the agent may read dossiers
+ * (dossier.lire for every data class behind it) links to
+ * /indicateurs/:code/dossiers?annee=&grille=mds&zone=, the dossiers and
+ * acts counted by the figure (indic_explain) as links to their pages; that
+ * listing is checked and logged like `proxima indicateurs explain --as`.
+ */
+#include "core/compat.h"
+#include "http/page.h"
+
+#include <ctype.h>
+
+#include "core/date.h"
+#include "http/response.h"
+#include "indic/indic.h"
+#include "ref/ref.h"
+#include "report/report.h"
+
+static const struct http_param year_params[] = {
+    {"annee", HTTP_IN_QUERY, HTTP_T_INT, true, .min = 1900, .max = 2999,
+     .doc = "année civile (2022)"},
+};
+
+static const char *const grids[] = {"mds", "mdadt", "departement", NULL};
+
+static const struct http_param explain_params[] = {
+    {"code", HTTP_IN_PATH, HTTP_T_CODE, true, .doc = "code de l'indicateur (su_accordes)"},
+    {"annee", HTTP_IN_QUERY, HTTP_T_INT, true, .min = 1900, .max = 2999,
+     .doc = "année civile (2022)"},
+    {"grille", HTTP_IN_QUERY, HTTP_T_CHOICE, false, .choices = grids,
+     .doc = "découpage : mds, mdadt ou departement (par défaut)"},
+    {"zone", HTTP_IN_QUERY, HTTP_T_CODE, false, .doc = "code de la zone (calaisis)"},
+    {"mois", HTTP_IN_QUERY, HTTP_T_INT, false, .min = 0, .max = 12,
+     .doc = "mois 1 à 12 ; 0 ou absent : l'année entière"},
+};
+
+static int no_dict(struct http_request *r, struct err *e)
+{
+    err_set(e, ERR_INTERNAL, "le dictionnaire des indicateurs n'a pas pu être chargé au démarrage");
+    return err_hint(e, "vérifiez data/indicateurs avec « proxima indicateurs list », puis "
+                       "redémarrez le serveur");
+}
+
+struct placement_ctx {
+    const struct indic_result *mds;
+    const struct indic_placed *placed;
+};
+
+static int placement(void *ctx, const struct indic_def *def, struct report_placement *out,
+                     struct err *e)
+{
+    const struct placement_ctx *p = ctx;
+    size_t k;
+
+    (void)e;
+    if (def->measure != MEASURE_DISTINCT_PERSONNE && def->measure != MEASURE_DISTINCT_FOYER &&
+        def->measure != MEASURE_DISTINCT_BENEFICIAIRE)
+        return 0;
+    k = indic_result_index(p->mds, def->code);
+    if (!p->placed || k == SIZE_MAX)
+        return 0;
+    out->central_rows = indic_unplaced_rows(p->placed, k, 0);
+    return 0;
+}
+
+/*
+ * The report model of year (as cmd_report builds it), in r's arena; it
+ * refers to *layout, which the caller releases after using the model.
+ */
+static struct report_model *build_model(struct http_request *r, int year,
+                                        struct report_layout *layout, struct err *e)
+{
+    static const char *const g[3] = {INDIC_DEPARTEMENT, REF_GRID_TERRITOIRE, REF_GRID_MDS};
+    const struct indic_dict *d = &r->app->dict;
+    struct indic_result res[3], out[3];
+    struct indic_placed placed[3], pl[3];
+    struct ref_area_summary *sums = NULL;
+    struct report_input in = {0};
+    struct placement_ctx pctx;
+    struct report_model *m = NULL;
+    const char *todo[3];
+    size_t n = 0, map[3];
+    bool frozen[3];
+    char today[DATE_ISO_LEN];
+    size_t nsums = 0;
+    date_t end;
+
+    if (report_layout_load(layout,
+                           arena_printf(&r->arena, "%s/rapport/rapport.json", r->app->cfg.data_dir),
+                           d, e) != 0)
+        return NULL;
+    for (size_t i = 0; i < 3; i++) {
+        memset(&placed[i], 0, sizeof(placed[i]));
+        if (indic_frozen(r->store, year, g[i], &r->arena, &res[i], &frozen[i], e) != 0)
+            goto out;
+        if (!frozen[i]) {
+            map[n] = i;
+            todo[n++] = g[i];
+        }
+    }
+    if (n &&
+        indic_compute_grids(r->store, d, &r->app->cat, year, todo, n, &r->arena, out, pl, e) != 0)
+        goto out;
+    for (size_t j = 0; j < n; j++) {
+        res[map[j]] = out[j];
+        placed[map[j]] = pl[j];
+    }
+    if (date_from_ymd(year, 12, 31, &end, e) != 0 ||
+        ref_grid_summary(r->store, &r->arena, REF_GRID_TERRITOIRE, end, &sums, &nsums, e) != 0)
+        goto out;
+    date_format_iso(paris_today(), today);
+    in.year = year;
+    in.dict = d;
+    in.cat = &r->app->cat;
+    in.dept = &res[0];
+    in.terr = &res[1];
+    in.mds = &res[2];
+    in.territories = sums;
+    in.nterritories = nsums;
+    in.closed = frozen[0] && frozen[1] && frozen[2];
+    in.generated = arena_strdup(&r->arena, today);
+    if (!in.closed) {
+        pctx = (struct placement_ctx){&res[2], frozen[2] ? NULL : &placed[2]};
+        in.placement = placement;
+        in.placement_ctx = &pctx;
+    }
+    m = report_model_build(layout, &in, &r->arena, e);
+out:
+    if (!m)
+        report_layout_release(layout);
+    return m;
+}
+
+/* Data classes of the rows behind def (its dispositifs and its terms'). */
+static void def_classes(const struct indic_dict *d, const struct catalog *cat,
+                        const struct indic_def *def, bool *classes, int depth)
+{
+    if (!def || depth > 32)
+        return;
+    for (size_t i = 0; i < def->ndispositifs; i++) {
+        const struct catalog_dispositif *x = catalog_find(cat, def->dispositifs[i]);
+        if (x)
+            classes[x->data_class] = true;
+    }
+    if (def->source == SRC_RAPPORT) {
+        def_classes(d, cat, indic_find(d, def->numerator), classes, depth + 1);
+        def_classes(d, cat, indic_find(d, def->denominator), classes, depth + 1);
+    }
+    for (size_t t = 0; t < def->nterms; t++)
+        def_classes(d, cat, indic_find(d, def->terms[t]), classes, depth + 1);
+}
+
+/*
+ * May the agent list the dossiers behind def in area of grid? dossier.lire
+ * on the area's site (an MDS or MDADT; else a département grant) for every
+ * class of data behind it. With log, a refusal is written to the access log.
+ */
+static int may_list(struct http_request *r, const struct indic_def *def, const char *grid,
+                    const char *area, bool log, const char **grant, struct err *e)
+{
+    bool classes[CLASS__COUNT] = {false};
+    bool site = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt"));
+    struct access_target t = {.object_type = "indicateur", .object_id = def->code};
+
+    t.site_grid = site ? grid : ACCESS_SITE_DEPARTEMENT;
+    t.site_code = site ? area : "62";
+    def_classes(&r->app->dict, &r->app->cat, def, classes, 0);
+    classes[CLASS_NONE] = true;
+    for (int cl = 0; cl < CLASS__COUNT; cl++) {
+        if (!classes[cl])
+            continue;
+        t.data_class = (enum data_class)cl;
+        if (access_check(&r->app->cat, &r->user, "dossier.lire", &t, &r->arena, grant, e) != 0) {
+            if (log) {
+                struct err sub;
+                err_clear(&sub);
+                if (access_log_append(r->store, r->user.login, "refus", &t, NULL, &sub) != 0)
+                    fprintf(stderr, "warning: access refusal not logged: %s\n",
+                            err_code_name(sub.code));
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int rapport_get(struct http_request *r, struct err *e)
+{
+    int year = (int)http_int(r, "annee", 0);
+    struct report_layout layout;
+    struct report_model *m;
+    struct page p;
+
+    if (!r->app->has_dict)
+        return no_dict(r, e);
+    if (!(m = build_model(r, year, &layout, e)))
+        return -1;
+    page_init(&p, r, m->title);
+    p.nav = "/";
+    page_crumb(&p, "Tableau de bord", "/");
+    PAGE_TPL(&p,
+             "<p>{{closed}} Généré le {{gen}}.</p>\n<p><a href=\"/rapport/document?annee={{y}}\">"
+             "Rapport complet {{y}} (document HTML : sections, territoires, cohérence, "
+             "méthodologie)</a></p>\n",
+             {"closed",
+              m->closed ? "Année close : les valeurs sont figées."
+                        : "Année ouverte : les valeurs sont calculées sur les données du jour.",
+              false},
+             {"gen", page_date(r, m->generated), false},
+             {"y", arena_printf(&r->arena, "%d", year), false});
+    PAGE_TPL(&p, "<section aria-labelledby=\"titre-mds\">\n<h2 id=\"titre-mds\">{{t}}</h2>\n",
+             {"t", m->mds_title ? m->mds_title : "Par maison du Département solidarité", false});
+    if (m->mds_intro)
+        PAGE_TPL(&p, "<p>{{t}}</p>\n", {"t", m->mds_intro, false});
+    page_html(&p, "<p>Un chiffre en lien ouvre la liste des dossiers ou des actes qu'il compte "
+                  "(consultation enregistrée au journal des accès).</p>\n");
+    PAGE_TPL(&p,
+             "<div class=\"defilement\" role=\"region\" aria-labelledby=\"legende-mds\" "
+             "tabindex=\"0\">\n<table class=\"donnees\" id=\"tableau-mds\">\n<caption "
+             "id=\"legende-mds\">Indicateurs {{y}} par MDS et pour le département</caption>\n"
+             "<thead><tr><th scope=\"col\">Indicateur</th>",
+             {"y", arena_printf(&r->arena, "%d", year), false});
+    for (size_t j = 0; j < m->nmds_areas; j++)
+        PAGE_TPL(&p, "<th scope=\"col\" class=\"nombre\">{{n}}</th>",
+                 {"n", m->mds_areas[j].name, false});
+    page_html(&p, "<th scope=\"col\" class=\"nombre\">Département</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < m->nmds_rows; i++) {
+        const struct report_mds_row *row = &m->mds_rows[i];
+        if (row->group)
+            PAGE_TPL(
+                &p,
+                "<tr class=\"groupe\"><th scope=\"rowgroup\" colspan=\"{{c}}\">{{g}}</th></tr>\n",
+                {"c", arena_printf(&r->arena, "%zu", m->nmds_areas + 2), false},
+                {"g", row->group, false});
+        PAGE_TPL(&p, "<tr data-indicateur=\"{{code}}\"><th scope=\"row\">{{l}}</th>",
+                 {"code", row->def->code, false}, {"l", row->def->label, false});
+        for (size_t j = 0; j < m->nmds_areas; j++) {
+            const struct report_value *v = &row->cells[j];
+            const char *grant;
+            struct err sub;
+            err_clear(&sub);
+            if (v->defined &&
+                may_list(r, row->def, "mds", m->mds_areas[j].code, false, &grant, &sub) == 0)
+                PAGE_TPL(&p,
+                         "<td class=\"nombre\"><a href=\"/indicateurs/{{code}}/dossiers?annee="
+                         "{{y}}&amp;grille=mds&amp;zone={{z}}\" aria-label=\"{{v}} : {{l}}, "
+                         "{{zn}}, liste des dossiers\">{{v}}</a></td>",
+                         {"code", row->def->code, false},
+                         {"y", arena_printf(&r->arena, "%d", year), false},
+                         {"z", m->mds_areas[j].code, false}, {"v", v->text, false},
+                         {"l", row->def->label, false}, {"zn", m->mds_areas[j].name, false});
+            else
+                PAGE_TPL(&p, "<td class=\"nombre\">{{v}}</td>", {"v", v->text, false});
+        }
+        PAGE_TPL(&p, "<td class=\"nombre\">{{v}}</td></tr>\n",
+                 {"v", row->cells[m->nmds_areas].text, false});
+    }
+    page_html(&p, "</tbody>\n</table>\n</div>\n</section>\n");
+    report_layout_release(&layout);
+    return page_send(&p, 200);
+}
+
+static int rapport_document(struct http_request *r, struct err *e)
+{
+    struct report_layout layout;
+    struct report_model *m;
+    struct strbuf sb;
+    int rc;
+
+    if (!r->app->has_dict)
+        return no_dict(r, e);
+    if (!(m = build_model(r, (int)http_int(r, "annee", 0), &layout, e)))
+        return -1;
+    strbuf_init(&sb, 4u << 20);
+    rc = report_render_html(m, &sb, e);
+    if (rc == 0)
+        http_text(r, 200, "text/html; charset=utf-8", sb.buf, sb.len);
+    strbuf_release(&sb);
+    report_layout_release(&layout);
+    return rc;
+}
+
+static const char *id_href(struct http_request *r, const char *id)
+{
+    if (id[0] == 'D')
+        return arena_printf(&r->arena, "/dossiers/%s", id);
+    if (id[0] == 'P' && isdigit((unsigned char)id[1]))
+        return arena_printf(&r->arena, "/personnes/%s", id);
+    return NULL;
+}
+
+static int explain_get(struct http_request *r, struct err *e)
+{
+    const char *code = http_str(r, "code");
+    const char *grid = http_str(r, "grille") ? http_str(r, "grille") : INDIC_DEPARTEMENT;
+    const char *area = http_str(r, "zone");
+    int year = (int)http_int(r, "annee", 0), month = (int)http_int(r, "mois", 0);
+    const struct indic_def *def;
+    const char **ids, *grant = NULL;
+    bool site = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt"));
+    struct access_target t;
+    size_t n;
+    struct page p;
+
+    if (!r->app->has_dict)
+        return no_dict(r, e);
+    if (!(def = indic_find(&r->app->dict, code))) {
+        err_set(e, ERR_NOT_FOUND, "indicateur inconnu : « %s »", code);
+        return err_hint(e, "le rapport d'activité mène aux indicateurs existants");
+    }
+    if (!strcmp(grid, INDIC_DEPARTEMENT))
+        area = NULL;
+    else if (!area)
+        return err_set(e, ERR_USAGE, "paramètre « zone » manquant pour la grille %s", grid);
+    if (may_list(r, def, grid, area, true, &grant, e) != 0)
+        return -1;
+    if (indic_explain(r->store, &r->app->dict, &r->app->cat, def->code, year, month, grid, area,
+                      &r->arena, &ids, &n, e) != 0)
+        return -1;
+    t = (struct access_target){
+        .site_grid = site ? grid : ACCESS_SITE_DEPARTEMENT,
+        .site_code = site ? area : "62",
+        .object_type = "indicateur",
+        .object_id = arena_printf(&r->arena, "%s %d %s:%s mois %d (%zu identifiants)", def->code,
+                                  year, grid, area ? area : INDIC_DEPARTEMENT, month, n)};
+    if (access_log_append(r->store, r->user.login, "lecture", &t, grant, e) != 0)
+        return -1;
+    page_init(&p, r, arena_printf(&r->arena, "%s : les dossiers comptés", def->label));
+    p.nav = "/";
+    page_crumb(&p, "Tableau de bord", "/");
+    page_crumb(&p, arena_printf(&r->arena, "Rapport d'activité %d", year),
+               arena_printf(&r->arena, "/rapport?annee=%d", year));
+    PAGE_TPL(&p,
+             "<dl class=\"fiche\">\n<div><dt>Indicateur</dt><dd>{{l}} ({{c}})</dd></div>\n"
+             "<div><dt>Définition</dt><dd>{{d}}</dd></div>\n"
+             "<div><dt>Période</dt><dd>{{per}}</dd></div>\n"
+             "<div><dt>Zone</dt><dd>{{z}}</dd></div>\n</dl>\n"
+             "<p id=\"nombre-identifiants\">{{n}} identifiant{{s}} compté{{s}}.</p>\n",
+             {"l", def->label, false}, {"c", def->code, false}, {"d", def->definition, false},
+             {"per",
+              month ? arena_printf(&r->arena, "mois %d de %d", month, year)
+                    : arena_printf(&r->arena, "année %d", year),
+              false},
+             {"z", area ? page_site_label(r, grid, area) : "département", false},
+             {"n", page_int(r, (int64_t)n), false}, {"s", n > 1 ? "s" : "", false});
+    if (n) {
+        page_html(&p, "<ul class=\"identifiants\" id=\"identifiants\">\n");
+        for (size_t i = 0; i < n; i++) {
+            const char *href = id_href(r, ids[i]);
+            if (href)
+                PAGE_TPL(&p, "<li><a href=\"{{h}}\">{{id}}</a></li>\n", {"h", href, false},
+                         {"id", ids[i], false});
+            else
+                PAGE_TPL(&p, "<li>{{id}}</li>\n", {"id", ids[i], false});
+        }
+        page_html(&p, "</ul>\n");
+    }
+    return page_send(&p, 200);
+}
+
+const struct http_route page_rapport_routes[] = {
+    {HTTP_GET, "/rapport", HTTP_HTML, HTTP_BODY_NONE, .auth = true,
+     .capability = "statistiques.lire", .object = "rapport", .params = year_params,
+     .nparams = ARRAY_SIZE(year_params), .handler = rapport_get,
+     .summary = "rapport d'activité de l'année : tableau par MDS et liens vers les dossiers"},
+    {HTTP_GET, "/rapport/document", HTTP_HTML, HTTP_BODY_NONE, .auth = true,
+     .capability = "statistiques.lire", .object = "rapport", .params = year_params,
+     .nparams = ARRAY_SIZE(year_params), .handler = rapport_document,
+     .summary = "rapport d'activité complet (document HTML du générateur de rapport)"},
+    {HTTP_GET, "/indicateurs/:code/dossiers", HTTP_HTML, HTTP_BODY_NONE, .auth = true,
+     .capability = "statistiques.lire", .object = "indicateur", .params = explain_params,
+     .nparams = ARRAY_SIZE(explain_params), .handler = explain_get,
+     .summary = "les dossiers et actes comptés par un chiffre (lecture journalisée)"},
+};
+const size_t page_rapport_nroutes = ARRAY_SIZE(page_rapport_routes);
