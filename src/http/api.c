@@ -21,6 +21,7 @@ const struct http_route_group http_route_groups[] = {
     {page_layout_routes, &page_layout_nroutes}, {page_home_routes, &page_home_nroutes},
     {page_person_routes, &page_person_nroutes}, {page_dossier_routes, &page_dossier_nroutes},
     {page_seance_routes, &page_seance_nroutes}, {page_acces_routes, &page_acces_nroutes},
+    {page_rapport_routes, &page_rapport_nroutes},
 };
 const size_t http_route_groups_count = ARRAY_SIZE(http_route_groups);
 

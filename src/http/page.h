@@ -139,5 +139,7 @@ extern const struct http_route page_seance_routes[];
 extern const size_t page_seance_nroutes;
 extern const struct http_route page_acces_routes[];
 extern const size_t page_acces_nroutes;
+extern const struct http_route page_rapport_routes[];
+extern const size_t page_rapport_nroutes;
 
 #endif
