@@ -15,7 +15,7 @@ packages=(
   curl                              # e2e test of the HTTP API
   nginx-light openssl               # e2e smoke test of deploy/nginx/proxima.conf
   libxlsxwriter-dev                 # XLSX export of the activity report
-  chromium nodejs npm               # browser tests (tests/browser: playwright-core, axe-core)
+  chromium                          # browser tests (tests/browser: playwright-core, axe-core)
 )
 
 missing=()
@@ -24,6 +24,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# node and npm: any install will do (the machine may ship Node.js from
+# another source than Debian, whose nodejs package then holds npm)
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installation des paquets manquants : ${missing[*]}"
