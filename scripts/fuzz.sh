@@ -18,7 +18,7 @@ esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
-targets=(csv json rules import http_body)
+targets=(csv json rules import http_body values)
 
 if ! command -v clang >/dev/null; then
     echo "fuzz.sh : clang est introuvable (apt-get install clang libclang-rt-dev)" >&2
