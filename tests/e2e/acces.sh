@@ -12,11 +12,6 @@ PW='une phrase de passe solide'
 CALAIS=62193
 SAINT_POL=62767
 
-agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
-    fail "création de l'agent $1"
-  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
-}
 last() { cat "$T/out"; }
 # log ACTION LOGIN OBJECT_ID: rows of the access log
 log() {

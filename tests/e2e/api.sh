@@ -27,12 +27,6 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$T"' EXIT
 
-agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
-    fail "création de l'agent $1"
-  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
-}
-
 run_ok "init" px init
 agent ts travailleur_social mds:calaisis
 agent cadre cadre_mds mds:calaisis

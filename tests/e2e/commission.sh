@@ -13,11 +13,6 @@ CALAIS=62193
 NNBSP=$'\xe2\x80\xaf' # thousands separator
 NBSP=$'\xc2\xa0'      # before the euro sign
 
-agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
-    fail "création de l'agent $1"
-  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
-}
 bad() { # NAME STATUS MESSAGE CMD...: refused, nothing written
   local name=$1 status=$2 msg=$3 before
   shift 3

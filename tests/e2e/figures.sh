@@ -10,12 +10,6 @@ unset PROXIMA_USER PROXIMA_PASSWORD
 PW='une phrase de passe solide'
 CALAIS=62193
 
-agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
-    fail "création de l'agent $1"
-  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
-}
-
 # every figure of the year on the mds grid, one "code|zone|value" line each
 snapshot() {
   px indicateurs compute --year 2022 --grille mds |

@@ -58,6 +58,14 @@ db_digest() {
   sqlite3 "$DB" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
+# agent LOGIN ROLE SITE: an agent with password $PW and one grant.
+PW='une phrase de passe solide'
+agent() {
+  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
+    fail "création de l'agent $1"
+  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
+}
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]

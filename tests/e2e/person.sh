@@ -15,11 +15,6 @@ MARCK=62548
 SAINT_POL=62767
 
 # agent LOGIN ROLE SITE: an agent with one grant
-agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
-    fail "création de l'agent $1"
-  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
-}
 unchanged() { # NAME DIGEST
   checks=$((checks + 1))
   [ "$2" = "$(db_digest)" ] || fail "$1 : la base a été modifiée"
