@@ -59,5 +59,10 @@ else
 fi
 echo
 echo "Rapport d'activité 2022 : var/rapport-2022/ (rapport.html, CSV, XLSX, JSON)"
+# The demo plays the reference year: the server's civil date is 31/12/2022,
+# so that the home page shows 2022's figures and what an agent records in
+# the browser joins that year (PROXIMA_TODAY=AAAA-MM-JJ make demo to change).
+export PROXIMA_TODAY=${PROXIMA_TODAY:-2022-12-31}
+echo "Date du jour simulée par le serveur : $PROXIMA_TODAY (année de référence)"
 echo "Serveur : http://127.0.0.1:$PORT/ (Ctrl-C pour arrêter)"
 exec "$PROXIMA" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT"

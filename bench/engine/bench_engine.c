@@ -195,7 +195,7 @@ static double raw_insert(const char *path, struct table_rows *tabs, size_t ntabs
     exec(db, "PRAGMA journal_mode = WAL");
     exec(db, "PRAGMA synchronous = FULL");
     exec(db, "PRAGMA foreign_keys = ON");
-    exec(db, "PRAGMA cache_size = -262144");
+    exec(db, "PRAGMA cache_size = -1048576"); /* the import's (src/case/exchange.c) */
     t0 = now();
     c0 = cpu();
     exec(db, "BEGIN IMMEDIATE");

@@ -6,11 +6,13 @@
 # database (2022, generated once into var/bench/http.db and reused: about 2
 # minutes the first time), signed in as a bench agent (cadre_mds on
 # departement:62, the whole Département):
-#   GET /api/dossiers/:id   a dossier, JSON (each read writes an access-log row)
-#   GET /                   the home page, HTML: the site's key figures, computed
-#                           on each request (the server runs with PROXIMA_TODAY=
-#                           2022-12-31 so that they are the reference year's;
-#                           measured over --duree-accueil, 30 s: it is slow)
+#   GET /api/dossiers/:id   a dossier, JSON (each read writes an access-log row,
+#                           durable before the answer: group commit), with
+#                           --connexions (16) and again with 64 connections
+#   GET /                   the home page, HTML: the site's key figures (the
+#                           server runs with PROXIMA_TODAY=2022-12-31 so that
+#                           they are the reference year's), cached until the
+#                           journal moves; measured over --duree-accueil
 #   GET /api/moi            a JSON route of the same pipeline that writes nothing
 #   GET /api/dossiers/:id   again, the database copied to /dev/shm (tmpfs): the
 #                           same code and the same commit, but fsync costs ~nothing
@@ -28,19 +30,19 @@
 set -euo pipefail
 
 duration=10s
-home_duration=30s
+home_duration=10s
 conns=16
 wthreads=2
 sthreads=4
 while [ $# -gt 0 ]; do
     case $1 in
     --duree) duration=${2:?--duree attend une durée (10s)} && shift ;;
-    --duree-accueil) home_duration=${2:?--duree-accueil attend une durée (30s)} && shift ;;
+    --duree-accueil) home_duration=${2:?--duree-accueil attend une durée (10s)} && shift ;;
     --connexions) conns=${2:?--connexions attend un nombre} && shift ;;
     --fils-wrk) wthreads=${2:?--fils-wrk attend un nombre} && shift ;;
     --fils) sthreads=${2:?--fils attend un nombre (1 à 4)} && shift ;;
     *)
-        echo "usage : bench/http/run.sh [--duree 10s] [--duree-accueil 30s] [--connexions 16] [--fils-wrk 2] [--fils 4]" >&2
+        echo "usage : bench/http/run.sh [--duree 10s] [--duree-accueil 10s] [--connexions 16] [--fils-wrk 2] [--fils 4]" >&2
         exit 2
         ;;
     esac
@@ -93,6 +95,7 @@ if [ "$(sqlite3 "$db" "SELECT count(*) FROM dossier" 2>/dev/null || echo 0)" = 0
     mv "$db.tmp" "$db"
     rm -f "$db.tmp-wal" "$db.tmp-shm"
 fi
+"$proxima" --db "$db" migrate >/dev/null
 if [ "$(sqlite3 "$db" "SELECT count(*) FROM users WHERE login = '$AGENT'")" = 0 ]; then
     PROXIMA_PASSWORD=$PW "$proxima" --db "$db" user add "$AGENT" --nom "Banc d'essai HTTP" >/dev/null
     "$proxima" --db "$db" user grant "$AGENT" cadre_mds departement:62 >/dev/null
@@ -157,10 +160,10 @@ sign_in() {
     COOKIE=$(awk -F'\t' 'NF >= 7 && $6 != "" { print $6 "=" $7 }' "$work/jar" | tail -n 1)
 }
 
-# bench NAME DURATION URL [COOKIE]: wrk, its output in $work/runN.wrk; sets RPS P50 P99
+# bench NAME DURATION URL [COOKIE [CONNECTIONS]]: wrk, its output in $work/runN.wrk; sets RPS P50 P99
 runs=0
 bench() {
-    local name=$1 url=$3 args=(-t"$wthreads" -c"$conns" -d"$2" --latency --timeout 60s) out
+    local name=$1 url=$3 args=(-t"$wthreads" -c"${5:-$conns}" -d"$2" --latency --timeout 60s) out
     [ -n "${4-}" ] && args+=(-H "Cookie: $4")
     runs=$((runs + 1))
     out=$work/run$runs.wrk
@@ -216,16 +219,21 @@ code=$(curl -s -o "$work/home.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$B/"
 json_size=$(stat -c %s "$work/dossier.json")
 html_size=$(stat -c %s "$work/home.html")
 echo "dossier $id ($(sqlite3 "$db" "SELECT dispositif FROM dossier WHERE id = '$id'")) : $json_size octets ; page d'accueil : $html_size octets"
-echo "NB : chaque GET d'un dossier ajoute une ligne au journal des accès (access_log), dans sa"
-echo "     propre transaction validée avec synchronous=FULL : un fsync du WAL par lecture."
-echo "     GET / et GET /api/moi n'écrivent rien (la session n'est touchée qu'une fois par minute)."
+echo "NB : chaque GET d'un dossier ajoute une ligne au journal des accès (access_log), durable"
+echo "     (synchronous=FULL) avant que la réponse parte : un fil écrivain les valide par lots"
+echo "     (une transaction, un fsync par lot). GET / et GET /api/moi n'écrivent rien (la"
+echo "     session n'est touchée qu'une fois par minute)."
 echo
 echo "== mesures (charge de la machine avant : $(cut -d' ' -f1-3 /proc/loadavg))"
 log0=$(sqlite3 "$db" "SELECT count(*) FROM access_log")
 bench "proxima GET /api/dossiers/:id" "$duration" "$B/api/dossiers/$id" "$COOKIE"
 j_rps=$RPS j_p50=$P50 j_p99=$P99
+j_count=$COUNT
+bench "proxima GET /api/dossiers/:id -c64" "$duration" "$B/api/dossiers/$id" "$COOKIE" 64
+j64_rps=$RPS j64_p50=$P50 j64_p99=$P99
+j_count=$((j_count + COUNT))
 log1=$(sqlite3 "$db" "SELECT count(*) FROM access_log")
-echo "    lignes ajoutées au journal des accès : $((log1 - log0))"
+echo "    lignes ajoutées au journal des accès : $((log1 - log0)) (pour $j_count lectures mesurées, plus les sondes)"
 bench "proxima GET /" "$home_duration" "$B/" "$COOKIE"
 h_rps=$RPS h_p50=$P50 h_p99=$P99
 bench "proxima GET /api/moi" "$duration" "$B/api/moi" "$COOKIE"
@@ -240,7 +248,10 @@ start_server "$shm/http.db"
 sign_in
 bench "proxima GET /api/dossiers/:id tmpfs" "$duration" "$B/api/dossiers/$id" "$COOKIE"
 t_rps=$RPS t_p50=$P50 t_p99=$P99
+bench "proxima GET /api/dossiers/:id tmpfs -c64" "$duration" "$B/api/dossiers/$id" "$COOKIE" 64
+t64_rps=$RPS t64_p50=$P50 t64_p99=$P99
 stop_server
+"$proxima" --db "$db" user access-log --verify | sed 's/^/chaîne du journal des accès (base du banc) : /' 
 rm -rf "$shm"
 shm=
 
@@ -289,6 +300,8 @@ done
 }
 bench "nginx dossier.json ($json_size o)" "$duration" "$N/dossier.json"
 nj_rps=$RPS
+bench "nginx dossier.json ($json_size o) -c64" "$duration" "$N/dossier.json" "" 64
+nj64_rps=$RPS
 bench "nginx index.html ($html_size o)" "$duration" "$N/index.html"
 nh_rps=$RPS
 echo "charge de la machine après : $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -298,6 +311,8 @@ echo
 echo "== résultats (objectif : rapport >= 0,5 sur la route JSON)"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' route "req/s" "p50 (ms)" "p99 (ms)" "nginx req/s" rapport
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/dossiers/:id (JSON)" "$j_rps" "$j_p50" "$j_p99" "$nj_rps" "$(ratio "$j_rps" "$nj_rps")"
+printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/dossiers/:id (JSON), -c64" "$j64_rps" "$j64_p50" "$j64_p99" "$nj64_rps" "$(ratio "$j64_rps" "$nj64_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET / (HTML)" "$h_rps" "$h_p50" "$h_p99" "$nh_rps" "$(ratio "$h_rps" "$nh_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/dossiers/:id, base en tmpfs" "$t_rps" "$t_p50" "$t_p99" "$nj_rps" "$(ratio "$t_rps" "$nj_rps")"
+printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "idem, tmpfs, -c64" "$t64_rps" "$t64_p50" "$t64_p99" "$nj64_rps" "$(ratio "$t64_rps" "$nj64_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/moi (JSON, lecture seule)" "$m_rps" "$m_p50" "$m_p99" "$nj_rps" "$(ratio "$m_rps" "$nj_rps")"

@@ -10,13 +10,18 @@
 # elsewhere) and kept for the next runs. Prints the machine, then:
 #   (a) the whole report computation through the engine: every indicator of
 #       the dictionary, every grid, the year and its 12 months, in one pass
-#       (indic_compute_grids), best of N runs (3), wall and CPU time;
+#       (indic_compute_grids: the two sources on two threads), best of N runs
+#       (3), wall and CPU time (all threads), and the CPU time of the calling
+#       thread (the engine's main thread: about the wall time on a quiet
+#       machine, the other thread finishing first); --verify checks the
+#       values against the sequential engine, one pass per grid;
 #   (b) the same indicators written as SQL GROUP BY queries
 #       (bench/indic/groupby.sql) run by the sqlite3 CLI over the same
 #       database, best of N;
 #   (c) the ratio (a) / (b), of wall-clock times and of CPU times (user +
 #       system: what the machine's other tenants do not inflate).
-# For information, the same computation with one pass per grid.
+# For information, the same computation on one thread, and with one pass
+# per grid.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,7 +64,7 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$root/src" \
     "$root/bench/indic/bench_indic.c" "$build/libproxima.a" \
-    $(pkg-config --cflags --libs sqlite3 jansson libsodium) -lm -o "$work/bench_indic"
+    $(pkg-config --cflags --libs sqlite3 jansson libsodium) -lm -pthread -o "$work/bench_indic"
 
 if [ -z "$base" ]; then
     base=$root/var/bench/ref-2022.db
@@ -128,6 +133,7 @@ python3 -c "print('temps écoulé : %.3f / %.3f = %.2f' % ($a, $b, $a / $b))"
 python3 -c "print('temps CPU    : %.3f / %.3f = %.2f' % ($acpu, $bcpu, $acpu / $bcpu))"
 echo
 
-echo "== pour information : une passe par grille"
-"$work/bench_indic" --db "$base" --data "$root/data" --runs 1 --separate | tail -n 1
+echo "== pour information : le moteur sur un seul fil, puis une passe par grille"
+"$work/bench_indic" --db "$base" --data "$root/data" --runs "$runs" --workers 1 | grep '^meilleur'
+"$work/bench_indic" --db "$base" --data "$root/data" --runs 1 --separate | grep '^meilleur'
 echo "charge après : $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -148,6 +148,12 @@ int access_check(const struct catalog *cat, const struct access_user *u, const c
  * then be logged in a transaction that is committed, not in the one the
  * refused operation rolls back. t->object_type is required; NULL object_id,
  * person_id and grant_used are stored as "".
+ *
+ * When no transaction is open and s->log_sink is set (the HTTP server), the
+ * row goes to that sink, whose writer thread commits it with others in one
+ * transaction (group commit, logger.h): the row is then durable when this
+ * returns (a waiting sink), or when the sink says so (the server holds the
+ * answer back until then).
  */
 int access_log_append(struct store *s, const char *login, const char *action,
                       const struct access_target *t, const char *grant_used, struct err *e);

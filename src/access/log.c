@@ -10,6 +10,8 @@
 
 #include <time.h>
 
+#include "access/access_int.h"
+#include "access/logger.h"
 #include "journal/chain.h"
 
 static_assert(ACCESS_LOG_HASH_BYTES == CHAIN_HASH_BYTES, "the access log is a chain.h chain");
@@ -65,39 +67,53 @@ static bool valid_action(const char *action)
            (!strcmp(action, "lecture") || !strcmp(action, "ecriture") || !strcmp(action, "refus"));
 }
 
-/* The append itself, inside a transaction. */
-static int append_in_tx(struct store *s, struct access_log_row *r, struct err *e)
+int access_log_append_rows_in_tx(struct store *s, struct access_log_row *const *rows, size_t n,
+                                 struct err *e)
 {
     unsigned char prev[ACCESS_LOG_HASH_BYTES], hash[ACCESS_LOG_HASH_BYTES];
-    struct store_stmt *st;
     int64_t head;
 
+    if (n == 0)
+        return 0;
+    /* the head once, the rows chained in memory, the head written once */
     if (read_head(s, &head, prev, e) != 0)
         return -1;
-    r->seq = head + 1;
-    access_log_hash(prev, r, hash);
-    st = store_prepare(s,
-                       "INSERT INTO access_log (seq, at, login, action, object_type, object_id, "
-                       "person_id, grant_used, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       e);
-    if (!st)
-        return -1;
-    store_bind_int64(st, 1, r->seq);
-    store_bind_int64(st, 2, r->at);
-    store_bind_text(st, 3, r->login);
-    store_bind_text(st, 4, r->action);
-    store_bind_text(st, 5, r->object_type);
-    store_bind_text(st, 6, r->object_id);
-    store_bind_text(st, 7, r->person_id);
-    store_bind_text(st, 8, r->grant_used);
-    store_bind_blob(st, 9, hash, sizeof(hash));
-    if (store_step_done(st, e) != 0)
-        return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct access_log_row *r = rows[i];
+        struct store_stmt *st;
+
+        r->seq = ++head;
+        access_log_hash(prev, r, hash);
+        st = store_prepare(s,
+                           "INSERT INTO access_log (seq, at, login, action, object_type, "
+                           "object_id, person_id, grant_used, hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           e);
+        if (!st)
+            return -1;
+        store_bind_int64(st, 1, r->seq);
+        store_bind_int64(st, 2, r->at);
+        store_bind_text(st, 3, r->login);
+        store_bind_text(st, 4, r->action);
+        store_bind_text(st, 5, r->object_type);
+        store_bind_text(st, 6, r->object_id);
+        store_bind_text(st, 7, r->person_id);
+        store_bind_text(st, 8, r->grant_used);
+        store_bind_blob(st, 9, hash, sizeof(hash));
+        if (store_step_done(st, e) != 0)
+            return -1;
+        memcpy(prev, hash, sizeof(prev));
+    }
     return chain_head_write(s,
                             "INSERT INTO access_log_head (id, seq, hash) VALUES (1, ?, ?) "
                             "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = "
                             "excluded.hash",
-                            r->seq, hash, e);
+                            head, prev, e);
+}
+
+int access_log_append_in_tx(struct store *s, struct access_log_row *r, struct err *e)
+{
+    return access_log_append_rows_in_tx(s, &r, 1, e);
 }
 
 int access_log_append(struct store *s, const char *login, const char *action,
@@ -120,9 +136,11 @@ int access_log_append(struct store *s, const char *login, const char *action,
     r.object_id = t->object_id ? t->object_id : "";
     r.person_id = t->person_id ? t->person_id : "";
     r.grant_used = grant_used ? grant_used : "";
+    if (own && s->log_sink)
+        return access_log_sink_put(s->log_sink, &r, e); /* group commit (logger.h) */
     if (own && store_begin(s, e) != 0)
         return -1;
-    if (append_in_tx(s, &r, e) != 0) {
+    if (access_log_append_in_tx(s, &r, e) != 0) {
         if (own)
             store_rollback(s);
         return -1;

@@ -11,6 +11,34 @@
 #include "core/compat.h"
 #include "case/dossier_int.h"
 
+/*
+ * The checks an act.recorded made before the one that failed, which the
+ * apply function leaves to the schema when all goes well (the act's
+ * primary key, the person's foreign key): when a later check refuses the
+ * event, the earlier ones are asked first, so that the refusal is the one
+ * they would have given. 0 when none of them refuses (e untouched).
+ */
+static int earlier_refusal(struct case_ctx *c, const char *id, const char *person,
+                           bool person_checked_before, struct err *e)
+{
+    struct err probe;
+    bool found = false;
+
+    err_clear(&probe);
+    if (dossier_exists(c, "SELECT 1 FROM act WHERE id = ?", &found, &probe, id,
+                       (const char *)NULL) != 0) {
+        *e = probe;
+        return -1;
+    }
+    if (found)
+        return err_set(e, ERR_CONFLICT, "l'acte %s existe déjà", id);
+    if (person_checked_before && person && case_person_exists(c, "personne", person, &probe) != 0) {
+        *e = probe;
+        return -1;
+    }
+    return 0;
+}
+
 int case_apply_act_recorded(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
 {
     const char *id, *code, *date, *site, *person, *grid, *scode;
@@ -18,7 +46,7 @@ int case_apply_act_recorded(struct case_ctx *c, json_t *p, int64_t seq, struct e
     json_t *facts = json_object_get(p, "faits");
     const struct catalog_dispositif *d;
     struct store_stmt *q;
-    bool found;
+    struct err refused;
 
     if (case_get_str(c, p, "id", true, &id, e) ||
         case_get_str(c, p, "dispositif", true, &code, e) ||
@@ -38,48 +66,57 @@ int case_apply_act_recorded(struct case_ctx *c, json_t *p, int64_t seq, struct e
                 d->code, d->label, catalog_nature_code(d->nature));
         return err_hint(e, "ouvrez un dossier avec « proxima dossier open »");
     }
-    if (dossier_exists(c, "SELECT 1 FROM act WHERE id = ?", &found, e, id, (const char *)NULL))
+    /* an act already recorded is refused by the insert, see earlier_refusal */
+    if (case_site_parse(c, site, &grid, &scode, e) != 0) {
+        earlier_refusal(c, id, NULL, false, e);
         return -1;
-    if (found)
-        return err_set(e, ERR_CONFLICT, "l'acte %s existe déjà", id);
-    if (case_site_parse(c, site, &grid, &scode, e) != 0)
-        return -1;
+    }
     if (d->beneficiary == BENEF_AUCUN && person) {
         err_set(e, ERR_INVALID, "l'acte %s (%s) est anonyme : il ne nomme pas de personne", d->code,
                 d->label);
-        return err_hint(e, "enregistrez-le sans personne");
+        err_hint(e, "enregistrez-le sans personne");
+        earlier_refusal(c, id, NULL, false, e);
+        return -1;
     }
     if (d->beneficiary == BENEF_PERSONNE && !person) {
         err_set(e, ERR_INVALID,
                 "l'acte %s (%s) concerne une personne : « personne » est obligatoire", d->code,
                 d->label);
-        return err_hint(e, "précisez la personne avec --personne");
+        err_hint(e, "précisez la personne avec --personne");
+        earlier_refusal(c, id, NULL, false, e);
+        return -1;
     }
-    if (person && case_person_exists(c, "personne", person, e) != 0)
+    /* an act is recorded once, complete: every required fact (an unknown
+       person is refused by the insert, see earlier_refusal) */
+    if (case_check_facts(c, d, facts, true, e) != 0) {
+        earlier_refusal(c, id, person, true, e);
         return -1;
-    /* an act is recorded once, complete: every required fact */
-    if (case_check_facts(c, d, facts, true, e) != 0)
-        return -1;
+    }
 
-    if (case_id_observe(c, 'A', id, e) != 0)
-        return -1;
     q = store_prepare(c->store,
                       "INSERT INTO act(id, dispositif, act_date, site_grid, site_code, agent, "
                       "person, data_class, facts, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
-    store_bind_text(q, 2, d->code);
-    store_bind_text(q, 3, date);
-    store_bind_text(q, 4, grid);
-    store_bind_text(q, 5, scode);
-    store_bind_text(q, 6, c->actor);
-    store_bind_text(q, 7, person);
-    store_bind_text(q, 8, catalog_class_code(d->data_class));
-    store_bind_text(q, 9, facts ? dossier_json_text(c, facts) : "{}");
+    store_bind_text_static(q, 1, id);
+    store_bind_text_static(q, 2, d->code);
+    store_bind_text_static(q, 3, date);
+    store_bind_text_static(q, 4, grid);
+    store_bind_text_static(q, 5, scode);
+    store_bind_text_static(q, 6, c->actor);
+    store_bind_text_static(q, 7, person);
+    store_bind_text_static(q, 8, catalog_class_code(d->data_class));
+    store_bind_text_static(q, 9, facts ? case_member_text(c, p, "faits") : "{}");
     store_bind_int64(q, 10, seq);
-    return store_step_done(q, e);
+    err_clear(&refused);
+    if (store_step_done(q, &refused) != 0) {
+        if (refused.code == ERR_DB || refused.code == ERR_IO ||
+            earlier_refusal(c, id, person, true, e) == 0)
+            *e = refused;
+        return -1;
+    }
+    return case_id_observe(c, 'A', id, e);
 }
 
 static int record_act(struct case_ctx *c, const struct case_act_input *in, const char **id,

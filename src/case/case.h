@@ -30,6 +30,8 @@
 #include "catalog/catalog.h"
 #include "store/store.h"
 
+struct case_bulk;
+
 struct case_ctx {
     struct store *store;
     const struct catalog *cat;
@@ -43,6 +45,13 @@ struct case_ctx {
     /* a refusal met inside a transaction, logged by case_log_refusal after rollback */
     bool refused;
     struct access_target refusal;
+    /* NULL, or what an import or a replay remembers across its events (case_int.h) */
+    struct case_bulk *bulk;
+    /* set by case_emit and case_replay while an event is applied: its payload and the
+       payload's text as json_dump_sorted writes it (NULL when not at hand) */
+    json_t *applying;
+    const char *applying_text;
+    size_t applying_len;
 };
 
 /*
@@ -63,6 +72,14 @@ int case_log_refusal(struct case_ctx *c, struct err *e);
  */
 int case_emit(struct case_ctx *c, const char *type, json_t *payload, const char *reason,
               struct err *e);
+
+/*
+ * case_emit, given the payload's text as json_dump_sorted writes it (an
+ * import line's "contenu" when it is written so; text may be NULL, then it
+ * is serialised): journaled as it is, n bytes, no NUL needed.
+ */
+int case_emit_text(struct case_ctx *c, const char *type, json_t *payload, const char *text,
+                   size_t n, const char *reason, struct err *e);
 
 /* Apply without journaling (replay). Same validation as case_emit. */
 int case_apply(struct case_ctx *c, const char *type, json_t *payload, struct err *e);

@@ -54,6 +54,14 @@ int case_get_money(struct case_ctx *c, json_t *p, const char *field, bool requir
                    int64_t *cents, struct err *e);
 
 /*
+ * The compact key-sorted JSON text (json_dump_sorted's) of p's member
+ * field, which must be present, in c->arena: taken from the text of the
+ * event being applied when p is its payload and that text is at hand,
+ * serialised otherwise.
+ */
+const char *case_member_text(struct case_ctx *c, json_t *p, const char *field);
+
+/*
  * Validate facts (an object, may be NULL) against the dispositif's declared
  * facts: unknown codes, wrong types, out of bounds, not in the choices.
  * With require_all, every required fact must be present.
@@ -82,6 +90,56 @@ int case_tx_end(struct case_ctx *c, bool own, int rc, struct err *e);
  */
 const char *case_query_text(struct case_ctx *c, const char *sql, const char *a, const char *b,
                             const char *c3, struct err *e);
+
+/* ---- bulk: an import's or a replay's memory (bulk.c) ---- */
+
+#define CASE_BULK_KINDS            26 /* identifier kinds, 'A' to 'Z' */
+#define CASE_BULK_COMMUNE_VERSIONS 16 /* versions of a commune kept in memory */
+
+struct case_bulk_slot {
+    const char *key; /* NULL: empty */
+    void *value;
+};
+
+/* A string-keyed map in the bulk's arena (open addressing, never shrinks). */
+struct case_bulk_map {
+    struct case_bulk_slot *slots;
+    size_t cap, used;
+};
+
+/*
+ * What c->bulk remembers for the duration of one transaction that applies
+ * many events (import, replay). It must be flushed (case_bulk_flush) before
+ * the commit, and dropped with the transaction when it is rolled back.
+ */
+struct case_bulk {
+    struct arena arena;
+    int64_t next[CASE_BULK_KINDS]; /* counters to write (0: unchanged), by kind - 'A' */
+    char order[CASE_BULK_KINDS];   /* the kinds in the order first seen (rows in that order) */
+    size_t norder;
+    struct case_bulk_map sites;    /* "mds:calaisis" -> non-NULL: exists */
+    struct case_bulk_map communes; /* INSEE code -> its validity periods */
+    struct case_bulk_map dossiers; /* id -> struct dossier_row as last written (dossier.c) */
+};
+
+void case_bulk_init(struct case_bulk *b);
+void case_bulk_release(struct case_bulk *b);
+/* Write what c->bulk holds back (the counters); nothing when c->bulk is NULL. */
+int case_bulk_flush(struct case_ctx *c, struct err *e);
+/* The value stored under key, NULL when none. */
+void *case_bulk_get(struct case_bulk_map *m, const char *key);
+/*
+ * cur, or a copy of s in the bulk's arena: cur when it holds the same text
+ * (so that a value unchanged from one event to the next is not copied again).
+ */
+const char *case_bulk_str(struct case_bulk *b, const char *cur, const char *s);
+void case_bulk_put(struct case_bulk *b, struct case_bulk_map *m, const char *key, void *value);
+/*
+ * Does the commune exist on day, by its periods read once? false also on a
+ * store error (e->code then set): the caller asks the store, which words
+ * the refusal.
+ */
+bool case_bulk_commune_exists(struct case_ctx *c, const char *code, date_t day, struct err *e);
 
 /* ---- identifiers ---- */
 

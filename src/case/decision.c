@@ -98,7 +98,7 @@ static int env_person(struct case_ctx *c, const struct dossier_row *r, struct ru
     q = store_prepare(c->store, "SELECT birth_date, sex FROM person WHERE id = ?", e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, r->person);
+    store_bind_text_static(q, 1, r->person);
     if (store_step(q, e) == STORE_ROW) {
         const char *birth = store_column_text(q, 0);
         env->sex = arena_strdup(c->arena, store_column_text(q, 1));
@@ -302,44 +302,31 @@ int dossier_apply_decided(struct case_ctx *c, json_t *p, const struct dossier_ro
     if (!q)
         return -1;
     store_bind_int64(q, 1, seq);
-    store_bind_text(q, 2, r->id);
-    store_bind_text(q, 3, catalog_outcome_code(outcome));
-    store_bind_text(q, 4, date);
+    store_bind_text_static(q, 2, r->id);
+    store_bind_text_static(q, 3, catalog_outcome_code(outcome));
+    store_bind_text_static(q, 4, date);
     if (amount >= 0)
         store_bind_int64(q, 5, amount);
     else
         store_bind_null(q, 5);
-    store_bind_text(q, 6, from_iso);
-    store_bind_text(q, 7, to_iso);
-    store_bind_text(q, 8, out->motive);
-    store_bind_text(q, 9, session);
-    store_bind_text(q, 10, c->actor);
+    store_bind_text_static(q, 6, from_iso);
+    store_bind_text_static(q, 7, to_iso);
+    store_bind_text_static(q, 8, out->motive);
+    store_bind_text_static(q, 9, session);
+    store_bind_text_static(q, 10, c->actor);
     if (store_step_done(q, e) != 0)
         return -1;
     /* decided: the dossier leaves the session's agenda (an adjourned one is scheduled again) */
-    if (outcome == OUTCOME_ACCORD) {
-        q = store_prepare(c->store,
-                          "UPDATE dossier SET granted_cents = ?, session = NULL WHERE id = ?", e);
-        if (!q)
-            return -1;
-        if (amount >= 0)
-            store_bind_int64(q, 1, amount);
-        else
-            store_bind_null(q, 1);
-        store_bind_text(q, 2, r->id);
-    } else {
-        q = store_prepare(c->store, "UPDATE dossier SET session = NULL WHERE id = ?", e);
-        if (!q)
-            return -1;
-        store_bind_text(q, 1, r->id);
-    }
-    return store_step_done(q, e);
+    if (outcome == OUTCOME_ACCORD)
+        out->next.granted = amount >= 0 ? amount : -1;
+    out->next.session = NULL;
+    return 0;
 }
 
 /* ---- dossier.paid --------------------------------------------------------- */
 
 int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *r, const char *date,
-                       int64_t seq, struct err *e)
+                       int64_t seq, struct dossier_step_out *out, struct err *e)
 {
     const char *vid, *decided = NULL;
     int64_t amount;
@@ -375,7 +362,7 @@ int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *
         e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, r->id);
+    store_bind_text_static(q, 1, r->id);
     if (store_step(q, e) == STORE_ROW)
         decided = dossier_col_str(c, q, 0);
     store_finalize(q);
@@ -394,17 +381,13 @@ int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, vid);
-    store_bind_text(q, 2, r->id);
-    store_bind_text(q, 3, date);
+    store_bind_text_static(q, 1, vid);
+    store_bind_text_static(q, 2, r->id);
+    store_bind_text_static(q, 3, date);
     store_bind_int64(q, 4, amount);
     store_bind_int64(q, 5, seq);
     if (store_step_done(q, e) != 0)
         return -1;
-    q = store_prepare(c->store, "UPDATE dossier SET paid_cents = paid_cents + ? WHERE id = ?", e);
-    if (!q)
-        return -1;
-    store_bind_int64(q, 1, amount);
-    store_bind_text(q, 2, r->id);
-    return store_step_done(q, e);
+    out->next.paid = r->paid + amount;
+    return 0;
 }

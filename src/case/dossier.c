@@ -46,11 +46,18 @@ int dossier_exists(struct case_ctx *c, const char *sql, bool *found, struct err 
         return -1;
     va_start(ap, e);
     while ((v = va_arg(ap, const char *)) != NULL)
-        store_bind_text(q, i++, v);
+        store_bind_text_static(q, i++, v);
     va_end(ap);
     *found = store_step(q, e) == STORE_ROW;
     store_finalize(q);
     return e->code == ERR_OK ? 0 : -1;
+}
+
+/* The refusal of case_person_exists. */
+static int person_unknown(const char *field, const char *id, struct err *e)
+{
+    err_set(e, ERR_NOT_FOUND, "%s : personne inconnue « %s »", field, id);
+    return err_hint(e, "« proxima person search » retrouve une personne");
 }
 
 int case_person_exists(struct case_ctx *c, const char *field, const char *id, struct err *e)
@@ -59,27 +66,71 @@ int case_person_exists(struct case_ctx *c, const char *field, const char *id, st
 
     if (dossier_exists(c, "SELECT 1 FROM person WHERE id = ?", &found, e, id, (const char *)NULL))
         return -1;
-    if (!found) {
-        err_set(e, ERR_NOT_FOUND, "%s : personne inconnue « %s »", field, id);
-        return err_hint(e, "« proxima person search » retrouve une personne");
-    }
+    if (!found)
+        return person_unknown(field, id, e);
     return 0;
+}
+
+/*
+ * Remember r as the dossier's row for the rest of an import or a replay
+ * (c->bulk): called after each write of the row, with the row as written.
+ */
+static void row_remember(struct case_ctx *c, const struct dossier_row *r)
+{
+    struct case_bulk *b = c->bulk;
+    struct dossier_row *m;
+
+    if (!b)
+        return;
+    m = case_bulk_get(&b->dossiers, r->id);
+    if (!m) {
+        m = arena_calloc(&b->arena, 1, sizeof(*m));
+        m->id = arena_strdup(&b->arena, r->id);
+        case_bulk_put(b, &b->dossiers, m->id, m);
+    }
+    m->dispositif = case_bulk_str(b, m->dispositif, r->dispositif);
+    m->disp = r->disp;
+    m->beneficiary_type = case_bulk_str(b, m->beneficiary_type, r->beneficiary_type);
+    m->beneficiary = case_bulk_str(b, m->beneficiary, r->beneficiary);
+    m->person = case_bulk_str(b, m->person, r->person);
+    m->household = case_bulk_str(b, m->household, r->household);
+    m->site_grid = case_bulk_str(b, m->site_grid, r->site_grid);
+    m->site_code = case_bulk_str(b, m->site_code, r->site_code);
+    m->data_class = r->data_class;
+    m->state = case_bulk_str(b, m->state, r->state);
+    m->opened = case_bulk_str(b, m->opened, r->opened);
+    m->opened_day = r->opened_day;
+    m->closed = case_bulk_str(b, m->closed, r->closed);
+    m->measure_start = case_bulk_str(b, m->measure_start, r->measure_start);
+    m->measure_end = case_bulk_str(b, m->measure_end, r->measure_end);
+    m->facts = case_bulk_str(b, m->facts, r->facts);
+    m->granted = r->granted;
+    m->paid = r->paid;
+    m->session = case_bulk_str(b, m->session, r->session);
 }
 
 int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, struct err *e)
 {
-    struct store_stmt *q = store_prepare(
+    struct store_stmt *q;
+    int rc;
+
+    if (c->bulk) {
+        const struct dossier_row *m = case_bulk_get(&c->bulk->dossiers, id);
+        if (m) {
+            *r = *m;
+            return 0;
+        }
+    }
+    q = store_prepare(
         c->store,
         "SELECT id, dispositif, beneficiary_type, beneficiary, person, household, site_grid, "
         "site_code, data_class, state, opened_on, closed_on, measure_start, measure_end, facts, "
         "granted_cents, paid_cents, session FROM dossier WHERE id = ?",
         e);
-    int rc;
-
     memset(r, 0, sizeof(*r));
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
+    store_bind_text_static(q, 1, id);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         r->id = dossier_col_str(c, q, 0);
@@ -113,6 +164,7 @@ int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, 
     if (date_parse_iso(r->opened, strlen(r->opened), &r->opened_day, e) != 0)
         return -1;
     r->disp = catalog_find(c->cat, r->dispositif);
+    row_remember(c, r);
     return 0;
 }
 
@@ -126,7 +178,7 @@ int dossier_session_load(struct case_ctx *c, const char *id, struct dossier_sess
     memset(s, 0, sizeof(*s));
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
+    store_bind_text_static(q, 1, id);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         s->id = dossier_col_str(c, q, 0);
@@ -230,16 +282,39 @@ const char *dossier_json_text(struct case_ctx *c, json_t *v)
 
 /* ---- dossier.opened ------------------------------------------------------- */
 
-static bool member_at(struct case_ctx *c, const char *household, const char *person,
-                      const char *day, struct err *e)
-{
-    bool found = false;
+/* What an opening's beneficiary is checked against, read in one statement. */
+struct benef_rows {
+    bool person;    /* the person exists */
+    bool household; /* the household exists */
+    bool member;    /* the person is a member of the household on the day */
+};
 
-    dossier_exists(c,
-                   "SELECT 1 FROM household_member WHERE household = ? AND person = ? "
-                   "AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-                   &found, e, household, person, day, day, (const char *)NULL);
-    return found;
+static int benef_read(struct case_ctx *c, const char *person, const char *household,
+                      const char *day, struct benef_rows *b, struct err *e)
+{
+    struct store_stmt *q =
+        store_prepare(c->store,
+                      "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1), "
+                      "EXISTS (SELECT 1 FROM household WHERE id = ?2), "
+                      "EXISTS (SELECT 1 FROM household_member WHERE household = ?2 AND person = ?1 "
+                      " AND valid_from <= ?3 AND (valid_to IS NULL OR valid_to >= ?3))",
+                      e);
+    int rc;
+
+    memset(b, 0, sizeof(*b));
+    if (!q)
+        return -1;
+    store_bind_text_static(q, 1, person);
+    store_bind_text_static(q, 2, household);
+    store_bind_text_static(q, 3, day);
+    rc = store_step(q, e);
+    if (rc == STORE_ROW) {
+        b->person = store_column_int64(q, 0) != 0;
+        b->household = store_column_int64(q, 1) != 0;
+        b->member = store_column_int64(q, 2) != 0;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Check the beneficiary and the person / household fields of an opening. */
@@ -247,6 +322,7 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
                              const char *benef, const char **person, const char **household,
                              const char *date, date_t day, struct err *e)
 {
+    struct benef_rows b;
     bool found = false;
 
     switch (d->beneficiary) {
@@ -256,21 +332,17 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
                            "dossier d'une personne : « personne » (%s) doit être le bénéficiaire "
                            "(%s)",
                            *person, benef);
-        if (case_person_exists(c, "bénéficiaire", benef, e) != 0)
+        if (benef_read(c, benef, *household, date, &b, e) != 0)
             return -1;
+        if (!b.person)
+            return person_unknown("bénéficiaire", benef, e);
         *person = benef;
         if (*household) {
-            if (dossier_exists(c, "SELECT 1 FROM household WHERE id = ?", &found, e, *household,
-                               (const char *)NULL))
-                return -1;
-            if (!found)
+            if (!b.household)
                 return err_set(e, ERR_NOT_FOUND, "foyer inconnu : « %s »", *household);
-            if (!member_at(c, *household, benef, date, e)) {
-                if (e->code != ERR_OK)
-                    return -1;
+            if (!b.member)
                 return err_set(e, ERR_INVALID, "la personne %s n'est pas membre du foyer %s le %s",
                                benef, *household, date);
-            }
         }
         return 0;
     case BENEF_FOYER:
@@ -278,20 +350,17 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
             return err_set(e, ERR_INVALID,
                            "dossier d'un foyer : « foyer » (%s) doit être le bénéficiaire (%s)",
                            *household, benef);
-        if (dossier_exists(c, "SELECT 1 FROM household WHERE id = ?", &found, e, benef,
-                           (const char *)NULL))
+        if (benef_read(c, *person, benef, date, &b, e) != 0)
             return -1;
-        if (!found) {
+        if (!b.household) {
             err_set(e, ERR_NOT_FOUND, "bénéficiaire : foyer inconnu « %s »", benef);
             return err_hint(e, "créez d'abord le foyer et ses membres");
         }
         *household = benef;
         if (*person) {
-            if (case_person_exists(c, "demandeur", *person, e) != 0)
-                return -1;
-            if (!member_at(c, benef, *person, date, e)) {
-                if (e->code != ERR_OK)
-                    return -1;
+            if (!b.person)
+                return person_unknown("demandeur", *person, e);
+            if (!b.member) {
                 err_set(e, ERR_INVALID, "le demandeur %s n'est pas membre du foyer %s le %s",
                         *person, benef, date);
                 return err_hint(e, "ajoutez-le au foyer ou choisissez un membre du foyer");
@@ -306,8 +375,7 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
                            "personne ni foyer",
                            catalog_beneficiary_code(d->beneficiary));
         if (d->beneficiary == BENEF_COMMUNE) {
-            struct ref_commune com;
-            if (ref_commune_get(c->store, c->arena, benef, day, &com, e) != 0) {
+            if (ref_commune_check(c->store, benef, day, e) != 0) {
                 err_prefix(e, "bénéficiaire : ");
                 return -1;
             }
@@ -326,6 +394,26 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
                    d->code);
 }
 
+/*
+ * A dossier.opened refused by a check made after the one the schema does
+ * when all goes well (the dossier's primary key): if the dossier exists,
+ * that is the refusal, as when it was checked first. Returns -1, e holding
+ * the refusal.
+ */
+static int opened_refusal(struct case_ctx *c, const char *id, struct err *e)
+{
+    struct err probe;
+    bool found = false;
+
+    err_clear(&probe);
+    if (dossier_exists(c, "SELECT 1 FROM dossier WHERE id = ?", &found, &probe, id,
+                       (const char *)NULL) != 0)
+        *e = probe;
+    else if (found)
+        err_set(e, ERR_CONFLICT, "le dossier %s existe déjà", id);
+    return -1;
+}
+
 int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
 {
     const char *id, *code, *btype, *benef, *person, *household, *site, *date, *grid, *scode;
@@ -334,7 +422,8 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
     const struct catalog_dispositif *d;
     const struct catalog_transition *t;
     struct store_stmt *q;
-    bool found;
+    struct err refused;
+    struct dossier_row row = {0};
 
     if (case_get_str(c, p, "id", true, &id, e) ||
         case_get_str(c, p, "dispositif", true, &code, e) ||
@@ -362,23 +451,14 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
         return err_set(e, ERR_INVALID,
                        "dispositif %s : bénéficiaire de type « %s » attendu, « %s » reçu", d->code,
                        catalog_beneficiary_code(d->beneficiary), btype);
-    if (dossier_exists(c, "SELECT 1 FROM dossier WHERE id = ?", &found, e, id, (const char *)NULL))
-        return -1;
-    if (found)
-        return err_set(e, ERR_CONFLICT, "le dossier %s existe déjà", id);
-    if (check_beneficiary(c, d, benef, &person, &household, date, day, e) != 0)
-        return -1;
-    if (case_site_parse(c, site, &grid, &scode, e) != 0)
-        return -1;
-    t = catalog_transition(d, OP_OUVRIR, NULL, e);
-    if (!t)
-        return -1;
-    if (case_check_facts(c, d, facts, !starts_awaiting_pieces(d->workflow), e) != 0)
-        return -1;
+    /* a dossier already opened is refused by the insert, see opened_refusal */
+    if (check_beneficiary(c, d, benef, &person, &household, date, day, e) != 0 ||
+        case_site_parse(c, site, &grid, &scode, e) != 0 ||
+        !(t = catalog_transition(d, OP_OUVRIR, NULL, e)) ||
+        case_check_facts(c, d, facts, !starts_awaiting_pieces(d->workflow), e) != 0)
+        return opened_refusal(c, id, e);
 
     /* valid: write */
-    if (case_id_observe(c, 'D', id, e) != 0)
-        return -1;
     q = store_prepare(c->store,
                       "INSERT INTO dossier(id, dispositif, beneficiary_type, beneficiary, person, "
                       "household, site_grid, site_code, data_class, state, opened_on, facts, seq) "
@@ -386,20 +466,26 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
-    store_bind_text(q, 2, d->code);
-    store_bind_text(q, 3, btype);
-    store_bind_text(q, 4, benef);
-    store_bind_text(q, 5, person);
-    store_bind_text(q, 6, household);
-    store_bind_text(q, 7, grid);
-    store_bind_text(q, 8, scode);
-    store_bind_text(q, 9, catalog_class_code(d->data_class));
-    store_bind_text(q, 10, t->to);
-    store_bind_text(q, 11, date);
-    store_bind_text(q, 12, facts ? dossier_json_text(c, facts) : "{}");
+    store_bind_text_static(q, 1, id);
+    store_bind_text_static(q, 2, d->code);
+    store_bind_text_static(q, 3, btype);
+    store_bind_text_static(q, 4, benef);
+    store_bind_text_static(q, 5, person);
+    store_bind_text_static(q, 6, household);
+    store_bind_text_static(q, 7, grid);
+    store_bind_text_static(q, 8, scode);
+    store_bind_text_static(q, 9, catalog_class_code(d->data_class));
+    store_bind_text_static(q, 10, t->to);
+    store_bind_text_static(q, 11, date);
+    row.facts = facts ? case_member_text(c, p, "faits") : "{}";
+    store_bind_text_static(q, 12, row.facts);
     store_bind_int64(q, 13, seq);
-    if (store_step_done(q, e) != 0)
+    err_clear(&refused);
+    if (store_step_done(q, &refused) != 0) {
+        *e = refused;
+        return refused.code == ERR_CONFLICT ? opened_refusal(c, id, e) : -1;
+    }
+    if (case_id_observe(c, 'D', id, e) != 0)
         return -1;
     q = store_prepare(c->store,
                       "INSERT INTO dossier_step(seq, dossier, op, from_state, to_state, on_date, "
@@ -408,12 +494,32 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
     if (!q)
         return -1;
     store_bind_int64(q, 1, seq);
-    store_bind_text(q, 2, id);
-    store_bind_text(q, 3, catalog_op_code(OP_OUVRIR));
-    store_bind_text(q, 4, t->to);
-    store_bind_text(q, 5, date);
-    store_bind_text(q, 6, c->actor);
-    return store_step_done(q, e);
+    store_bind_text_static(q, 2, id);
+    store_bind_text_static(q, 3, catalog_op_code(OP_OUVRIR));
+    store_bind_text_static(q, 4, t->to);
+    store_bind_text_static(q, 5, date);
+    store_bind_text_static(q, 6, c->actor);
+    if (store_step_done(q, e) != 0)
+        return -1;
+    if (c->bulk) {
+        row.id = id;
+        row.dispositif = d->code;
+        row.disp = d;
+        row.beneficiary_type = btype;
+        row.beneficiary = benef;
+        row.person = person;
+        row.household = household;
+        row.site_grid = grid;
+        row.site_code = scode;
+        row.data_class = d->data_class;
+        row.state = t->to;
+        row.opened = date;
+        row.opened_day = day;
+        row.granted = -1;
+        row.paid = 0;
+        row_remember(c, &row);
+    }
+    return 0;
 }
 
 /* ---- every other dossier.* event -------------------------------------- */
@@ -466,10 +572,10 @@ static int apply_pieces(struct case_ctx *c, json_t *p, const char *motive,
 }
 
 /* completer, instruire: merge the new facts into the dossier's, check them all. */
-static int apply_facts(struct case_ctx *c, json_t *p, const struct dossier_row *r, struct err *e)
+static int apply_facts(struct case_ctx *c, json_t *p, const struct dossier_row *r,
+                       struct dossier_row *next, struct err *e)
 {
     json_t *add = json_object_get(p, "faits"), *all;
-    struct store_stmt *q;
     int rc = -1;
 
     if (add && !json_is_null(add) && !json_is_object(add))
@@ -483,19 +589,15 @@ static int apply_facts(struct case_ctx *c, json_t *p, const struct dossier_row *
     /* completing or instructing a dossier makes it complete: every required fact */
     if (case_check_facts(c, r->disp, all, true, e) != 0)
         goto out;
-    q = store_prepare(c->store, "UPDATE dossier SET facts = ? WHERE id = ?", e);
-    if (!q)
-        goto out;
-    store_bind_text(q, 1, dossier_json_text(c, all));
-    store_bind_text(q, 2, r->id);
-    rc = store_step_done(q, e);
+    next->facts = dossier_json_text(c, all);
+    rc = 0;
 out:
     json_decref(all);
     return rc;
 }
 
 static int apply_scheduled(struct case_ctx *c, json_t *p, const struct dossier_row *r,
-                           const char *date, struct err *e)
+                           const char *date, struct dossier_row *next, struct err *e)
 {
     const char *sid;
     struct dossier_session s;
@@ -522,7 +624,7 @@ static int apply_scheduled(struct case_ctx *c, json_t *p, const struct dossier_r
         c->store, "SELECT COALESCE(MAX(position), 0) + 1 FROM session_agenda WHERE session = ?", e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, sid);
+    store_bind_text_static(q, 1, sid);
     if (store_step(q, e) == STORE_ROW)
         pos = store_column_int64(q, 0);
     store_finalize(q);
@@ -532,24 +634,18 @@ static int apply_scheduled(struct case_ctx *c, json_t *p, const struct dossier_r
                       "INSERT INTO session_agenda(session, dossier, position) VALUES (?, ?, ?)", e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, sid);
-    store_bind_text(q, 2, r->id);
+    store_bind_text_static(q, 1, sid);
+    store_bind_text_static(q, 2, r->id);
     store_bind_int64(q, 3, pos);
     if (store_step_done(q, e) != 0)
         return -1;
-    q = store_prepare(c->store, "UPDATE dossier SET session = ? WHERE id = ?", e);
-    if (!q)
-        return -1;
-    store_bind_text(q, 1, sid);
-    store_bind_text(q, 2, r->id);
-    return store_step_done(q, e);
+    next->session = sid;
+    return 0;
 }
 
-static int apply_measure(struct case_ctx *c, const struct dossier_row *r, enum catalog_op op,
-                         const char *date, struct err *e)
+static int apply_measure(const struct dossier_row *r, enum catalog_op op, const char *date,
+                         struct dossier_row *next, struct err *e)
 {
-    struct store_stmt *q;
-
     if (op == OP_TERMINER_MESURE) {
         if (!r->measure_start)
             return err_set(e, ERR_CONFLICT, "la mesure du dossier %s n'a pas débuté", r->id);
@@ -557,17 +653,13 @@ static int apply_measure(struct case_ctx *c, const struct dossier_row *r, enum c
             return err_set(e, ERR_INVALID,
                            "fin de mesure (%s) antérieure à son début (%s) pour le dossier %s",
                            date, r->measure_start, r->id);
-        q = store_prepare(c->store, "UPDATE dossier SET measure_end = ? WHERE id = ?", e);
+        next->measure_end = date;
     } else {
         /* a new start (a right opened again) forgets the previous end */
-        q = store_prepare(
-            c->store, "UPDATE dossier SET measure_start = ?, measure_end = NULL WHERE id = ?", e);
+        next->measure_start = date;
+        next->measure_end = NULL;
     }
-    if (!q)
-        return -1;
-    store_bind_text(q, 1, date);
-    store_bind_text(q, 2, r->id);
-    return store_step_done(q, e);
+    return 0;
 }
 
 int case_apply_dossier_op(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
@@ -609,6 +701,7 @@ int case_apply_dossier_op(struct case_ctx *c, json_t *p, int64_t seq, struct err
     }
     out.to = t->to;
     out.motive = motive;
+    out.next = r;
 
     switch ((enum catalog_op)op) {
     case OP_DEMANDER_PIECES:
@@ -616,20 +709,20 @@ int case_apply_dossier_op(struct case_ctx *c, json_t *p, int64_t seq, struct err
         break;
     case OP_COMPLETER:
     case OP_INSTRUIRE:
-        rc = apply_facts(c, p, &r, e);
+        rc = apply_facts(c, p, &r, &out.next, e);
         break;
     case OP_INSCRIRE_COMMISSION:
-        rc = apply_scheduled(c, p, &r, date, e);
+        rc = apply_scheduled(c, p, &r, date, &out.next, e);
         break;
     case OP_DECIDER:
         rc = dossier_apply_decided(c, p, &r, t, date, day, seq, &out, e);
         break;
     case OP_PAYER:
-        rc = dossier_apply_paid(c, p, &r, date, seq, e);
+        rc = dossier_apply_paid(c, p, &r, date, seq, &out, e);
         break;
     case OP_DEBUTER_MESURE:
     case OP_TERMINER_MESURE:
-        rc = apply_measure(c, &r, (enum catalog_op)op, date, e);
+        rc = apply_measure(&r, (enum catalog_op)op, date, &out.next, e);
         break;
     case OP_NOTIFIER:
     case OP_CLORE:
@@ -652,26 +745,44 @@ int case_apply_dossier_op(struct case_ctx *c, json_t *p, int64_t seq, struct err
     if (!q)
         return -1;
     store_bind_int64(q, 1, seq);
-    store_bind_text(q, 2, id);
-    store_bind_text(q, 3, catalog_op_code((enum catalog_op)op));
-    store_bind_text(q, 4, r.state);
-    store_bind_text(q, 5, out.to);
-    store_bind_text(q, 6, date);
-    store_bind_text(q, 7, c->actor);
-    store_bind_text(q, 8, out.motive);
+    store_bind_text_static(q, 2, id);
+    store_bind_text_static(q, 3, catalog_op_code((enum catalog_op)op));
+    store_bind_text_static(q, 4, r.state);
+    store_bind_text_static(q, 5, out.to);
+    store_bind_text_static(q, 6, date);
+    store_bind_text_static(q, 7, c->actor);
+    store_bind_text_static(q, 8, out.motive);
     if (store_step_done(q, e) != 0)
         return -1;
     /* closed_on: the day the dossier reached a final state, NULL while it is not in one */
     closed = NULL;
     if (state_final(r.disp->workflow, out.to))
         closed = state_final(r.disp->workflow, r.state) && r.closed ? r.closed : date;
-    q = store_prepare(c->store, "UPDATE dossier SET state = ?, closed_on = ?, seq = ? WHERE id = ?",
+    /* the new state and every column the op changed, in one statement */
+    q = store_prepare(c->store,
+                      "UPDATE dossier SET state = ?, closed_on = ?, seq = ?, facts = ?, "
+                      "session = ?, granted_cents = ?, paid_cents = ?, measure_start = ?, "
+                      "measure_end = ? WHERE id = ?",
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, out.to);
-    store_bind_text(q, 2, closed);
+    store_bind_text_static(q, 1, out.to);
+    store_bind_text_static(q, 2, closed);
     store_bind_int64(q, 3, seq);
-    store_bind_text(q, 4, id);
-    return store_step_done(q, e);
+    store_bind_text_static(q, 4, out.next.facts);
+    store_bind_text_static(q, 5, out.next.session);
+    if (out.next.granted >= 0)
+        store_bind_int64(q, 6, out.next.granted);
+    else
+        store_bind_null(q, 6);
+    store_bind_int64(q, 7, out.next.paid);
+    store_bind_text_static(q, 8, out.next.measure_start);
+    store_bind_text_static(q, 9, out.next.measure_end);
+    store_bind_text_static(q, 10, id);
+    if (store_step_done(q, e) != 0)
+        return -1;
+    out.next.state = out.to;
+    out.next.closed = closed;
+    row_remember(c, &out.next);
+    return 0;
 }

@@ -32,23 +32,26 @@ int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, 
 
 /*
  * What an op's apply function leaves for the common tail of
- * case_apply_dossier_op (which writes the step and the new state).
+ * case_apply_dossier_op, which writes the step, then the dossier's new
+ * state together with every column the op changed, in one UPDATE.
  */
 struct dossier_step_out {
     const char *to;     /* target state */
     const char *motive; /* the step's motive, NULL if none */
+    struct dossier_row next; /* the row as the op leaves it (a copy of the row loaded) */
 };
 
 /*
  * OP_DECIDER and OP_PAYER (decision.c): validate the op's own fields of p
- * for r, given the transition t and the op's date, and write the decision
- * or payment row and the dossier columns they change. out->to is set.
+ * for r, given the transition t and the op's date, write the decision or
+ * payment row, and set the dossier columns they change in out->next
+ * (written by the caller). OP_DECIDER sets out->to.
  */
 int dossier_apply_decided(struct case_ctx *c, json_t *p, const struct dossier_row *r,
                           const struct catalog_transition *t, const char *date, date_t day,
                           int64_t seq, struct dossier_step_out *out, struct err *e);
 int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *r, const char *date,
-                       int64_t seq, struct err *e);
+                       int64_t seq, struct dossier_step_out *out, struct err *e);
 
 /* A commission session as the dossier ops need it. */
 struct dossier_session {

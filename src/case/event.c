@@ -121,7 +121,7 @@ static int check_fields(const struct case_event_def *def, json_t *p, struct err 
     {
         bool known = false;
         for (const char *const *f = def->fields; *f; f++)
-            if (!strcmp(*f, key)) {
+            if (**f == *key && !strcmp(*f, key)) {
                 known = true;
                 break;
             }
@@ -135,15 +135,9 @@ static int check_fields(const struct case_event_def *def, json_t *p, struct err 
 
 static int64_t next_seq(struct store *s, struct err *e)
 {
-    struct store_stmt *q = store_prepare(s, "SELECT seq FROM journal_head WHERE id = 1", e);
-    int64_t seq = 1;
+    int64_t seq;
 
-    if (!q)
-        return -1;
-    if (store_step(q, e) == STORE_ROW)
-        seq = store_column_int64(q, 0) + 1;
-    store_finalize(q);
-    return e->code == ERR_OK ? seq : -1;
+    return journal_next_seq(s, &seq, e) == 0 ? seq : -1;
 }
 
 static int apply_at(struct case_ctx *c, const char *type, json_t *p, int64_t seq, struct err *e)
@@ -173,8 +167,49 @@ int case_apply(struct case_ctx *c, const char *type, json_t *payload, struct err
     return apply_at(c, type, payload, seq, e);
 }
 
+/* Apply payload (whose canonical text is text, n bytes, or NULL) at seq. */
+static int apply_with_text(struct case_ctx *c, const char *type, json_t *payload, const char *text,
+                           size_t n, int64_t seq, struct err *e)
+{
+    json_t *saved = c->applying;
+    const char *saved_text = c->applying_text;
+    size_t saved_len = c->applying_len;
+    int rc;
+
+    c->applying = payload;
+    c->applying_text = text;
+    c->applying_len = n;
+    rc = apply_at(c, type, payload, seq, e);
+    c->applying = saved;
+    c->applying_text = saved_text;
+    c->applying_len = saved_len;
+    return rc;
+}
+
+const char *case_member_text(struct case_ctx *c, json_t *p, const char *field)
+{
+    const char *v, *out;
+    struct strbuf sb;
+    size_t n;
+
+    if (p == c->applying && c->applying_text &&
+        json_canon_member(c->applying_text, c->applying_len, field, &v, &n) == 0)
+        return arena_strndup(c->arena, v, n);
+    strbuf_init(&sb, 0);
+    json_dump_sorted(json_object_get(p, field), &sb);
+    out = arena_strdup(c->arena, sb.buf);
+    strbuf_release(&sb);
+    return out;
+}
+
 int case_emit(struct case_ctx *c, const char *type, json_t *payload, const char *reason,
               struct err *e)
+{
+    return case_emit_text(c, type, payload, NULL, 0, reason, e);
+}
+
+int case_emit_text(struct case_ctx *c, const char *type, json_t *payload, const char *given,
+                   size_t given_len, const char *reason, struct err *e)
 {
     struct journal_event ev = {0};
     struct strbuf text;
@@ -182,11 +217,17 @@ int case_emit(struct case_ctx *c, const char *type, json_t *payload, const char 
     int rc;
 
     assert(c->store->in_tx);
+    /* the journaled text, before applying: the apply functions reuse its parts */
+    strbuf_init(&text, given ? given_len + 1 : 0);
+    if (given)
+        strbuf_add(&text, given, given_len);
+    else
+        json_dump_sorted(payload, &text);
     seq = next_seq(c->store, e);
-    if (seq < 0 || apply_at(c, type, payload, seq, e) != 0)
+    if (seq < 0 || apply_with_text(c, type, payload, text.buf, text.len, seq, e) != 0) {
+        strbuf_release(&text);
         return -1;
-    strbuf_init(&text, 0);
-    json_dump_sorted(payload, &text);
+    }
     ev.type = type;
     ev.recorded_at = c->recorded_at;
     ev.actor = c->actor;
@@ -309,18 +350,21 @@ struct replay_state {
 static int replay_one(const struct journal_event *ev, void *ctx)
 {
     struct replay_state *st = ctx;
+    struct json_canon canon = {0};
     json_t *p;
+    size_t n;
     int rc;
 
     if (!case_event_known(ev->type))
         return 0; /* referential, users: not projections of this layer */
-    p = json_parse(ev->payload, strlen(ev->payload), "journal", (size_t)ev->seq, st->e);
+    n = strlen(ev->payload);
+    p = json_parse_canon(ev->payload, n, "journal", (size_t)ev->seq, &canon, st->e);
     if (!p)
         return -1;
     st->c->actor = ev->actor;
     st->c->today = paris_date_of(ev->recorded_at);
     arena_clear(st->c->arena);
-    rc = apply_at(st->c, ev->type, p, ev->seq, st->e);
+    rc = apply_with_text(st->c, ev->type, p, canon.whole ? ev->payload : NULL, n, ev->seq, st->e);
     json_decref(p);
     if (rc != 0) {
         err_prefix(st->e, "rejeu de l'événement n° %lld : ", (long long)ev->seq);
@@ -333,11 +377,14 @@ static int replay_one(const struct journal_event *ev, void *ctx)
 int case_replay(struct store *s, const struct catalog *cat, struct err *e)
 {
     struct arena a;
-    struct case_ctx c = {.store = s, .cat = cat, .arena = &a, .actor = "system", .replaying = true};
+    struct case_bulk bulk;
+    struct case_ctx c = {
+        .store = s, .cat = cat, .arena = &a, .actor = "system", .replaying = true, .bulk = &bulk};
     struct replay_state st = {.c = &c, .e = e};
     int rc = -1;
 
     arena_init(&a, 0);
+    case_bulk_init(&bulk);
     if (store_begin(s, e) != 0)
         goto out;
     for (size_t i = 0; i < ARRAY_SIZE(clear_sql); i++)
@@ -348,13 +395,14 @@ int case_replay(struct store *s, const struct catalog *cat, struct err *e)
             err_set(e, ERR_INTERNAL, "rejeu interrompu");
         goto fail;
     }
-    if (store_commit(s, e) != 0)
+    if (case_bulk_flush(&c, e) != 0 || store_commit(s, e) != 0)
         goto fail;
     rc = 0;
     goto out;
 fail:
     store_rollback(s);
 out:
+    case_bulk_release(&bulk);
     arena_release(&a);
     return rc;
 }
@@ -533,7 +581,7 @@ const char *case_id_next(struct case_ctx *c, char kind, struct err *e)
 
     if (!q)
         return NULL;
-    store_bind_text(q, 1, k);
+    store_bind_text_static(q, 1, k);
     if (store_step(q, e) == STORE_ROW)
         next = store_column_int64(q, 0);
     store_finalize(q);
@@ -555,13 +603,22 @@ int case_id_observe(struct case_ctx *c, char kind, const char *id, struct err *e
         return err_hint(e, "attendu : la lettre %c suivie de %d chiffres, ex. %c0000042", kind,
                         ID_DIGITS, kind);
     }
+    if (c->bulk && kind >= 'A' && kind <= 'Z') {
+        /* written once, by case_bulk_flush */
+        int64_t *next = &c->bulk->next[kind - 'A'];
+        if (*next == 0)
+            c->bulk->order[c->bulk->norder++] = kind;
+        if (*next < n + 1)
+            *next = n + 1;
+        return 0;
+    }
     q = store_prepare(c->store,
                       "INSERT INTO case_counter(kind, next) VALUES (?, ?) "
                       "ON CONFLICT(kind) DO UPDATE SET next = MAX(next, excluded.next)",
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, k);
+    store_bind_text_static(q, 1, k);
     store_bind_int64(q, 2, n + 1);
     return store_step_done(q, e);
 }
@@ -595,11 +652,13 @@ int case_site_parse(struct case_ctx *c, const char *site, const char **grid, con
     }
     if (strcmp(*grid, "mds") != 0 && strcmp(*grid, "mdadt") != 0)
         return err_set(e, ERR_INVALID, "type de site inconnu : « %s » dans « %s »", *grid, site);
+    if (c->bulk && case_bulk_get(&c->bulk->sites, site))
+        return 0;
     q = store_prepare(c->store, "SELECT 1 FROM ref_area WHERE grid = ? AND code = ?", e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, *grid);
-    store_bind_text(q, 2, *code);
+    store_bind_text_static(q, 1, *grid);
+    store_bind_text_static(q, 2, *code);
     found = store_step(q, e) == STORE_ROW;
     store_finalize(q);
     if (e->code != ERR_OK)
@@ -608,6 +667,8 @@ int case_site_parse(struct case_ctx *c, const char *site, const char **grid, con
         err_set(e, ERR_NOT_FOUND, "site inconnu : « %s »", site);
         return err_hint(e, "« proxima registry summary --grille %s » liste les sites", *grid);
     }
+    if (c->bulk)
+        case_bulk_put(c->bulk, &c->bulk->sites, site, c->bulk);
     return 0;
 }
 
@@ -625,11 +686,11 @@ const char *case_person_mds(struct case_ctx *c, const char *person, const char *
 
     if (!q)
         return NULL;
-    store_bind_text(q, 1, iso_day);
-    store_bind_text(q, 2, iso_day);
-    store_bind_text(q, 3, person);
-    store_bind_text(q, 4, iso_day);
-    store_bind_text(q, 5, iso_day);
+    store_bind_text_static(q, 1, iso_day);
+    store_bind_text_static(q, 2, iso_day);
+    store_bind_text_static(q, 3, person);
+    store_bind_text_static(q, 4, iso_day);
+    store_bind_text_static(q, 5, iso_day);
     if (store_step(q, e) == STORE_ROW)
         mds = arena_strdup(c->arena, store_column_text(q, 0));
     store_finalize(q);

@@ -340,7 +340,7 @@ static int check_keys(json_t *o, const char *const *keys, const char *what, stru
     {
         bool ok = false;
         for (const char *const *p = keys; *p && !ok; p++)
-            ok = !strcmp(*p, k);
+            ok = **p == *k && !strcmp(*p, k);
         if (!ok) {
             err_set(e, ERR_INVALID, "%s : clé inconnue « %s »", what, k);
             return err_hint(e, "voir docs/FORMAT.md pour les clés permises");
@@ -505,7 +505,8 @@ static int savepoint(struct store *s, const char *sql, struct err *e)
     return store_step_done(store_prepare(s, sql, e), e);
 }
 
-static int apply_line(struct import_run *r, json_t *v, size_t line, struct err *e)
+static int apply_line(struct import_run *r, json_t *v, size_t line, const struct json_canon *canon,
+                      struct err *e)
 {
     struct case_ctx *c = r->c;
     const char *type, *actor, *reason = NULL;
@@ -556,13 +557,17 @@ static int apply_line(struct import_run *r, json_t *v, size_t line, struct err *
     guarded = r->careful && line > r->last_ok;
     if (guarded && savepoint(c->store, "SAVEPOINT case_import", e) != 0)
         return -1;
-    rc = case_emit(c, type, payload, reason && *reason ? reason : NULL, e);
+    /* the line's "contenu" is journaled as it is when written as case_emit would */
+    rc = case_emit_text(c, type, payload, canon ? canon->text : NULL, canon ? canon->len : 0,
+                        reason && *reason ? reason : NULL, e);
     if (guarded) {
         struct err se;
         err_clear(&se);
-        if (rc != 0 && c->store->in_tx &&
-            savepoint(c->store, "ROLLBACK TO SAVEPOINT case_import", &se) != 0)
-            *e = se;
+        if (rc != 0 && c->store->in_tx) {
+            if (savepoint(c->store, "ROLLBACK TO SAVEPOINT case_import", &se) != 0)
+                *e = se;
+            store_tx_undone(c->store);
+        }
         if (c->store->in_tx && savepoint(c->store, "RELEASE SAVEPOINT case_import", &se) != 0 &&
             rc == 0) {
             *e = se;
@@ -589,7 +594,7 @@ static bool fatal(enum err_code code)
            code == ERR_TAMPERED;
 }
 
-static int on_line(json_t *v, size_t line, void *ctx, struct err *e)
+static int on_line(json_t *v, size_t line, const struct json_canon *canon, void *ctx, struct err *e)
 {
     struct import_run *r = ctx;
     int rc;
@@ -601,7 +606,7 @@ static int on_line(json_t *v, size_t line, void *ctx, struct err *e)
         skip_line(r);
     }
     r->st->lines++;
-    rc = apply_line(r, v, line, e);
+    rc = apply_line(r, v, line, canon, e);
     if (rc != 0 && r->careful)
         r->fn_errors++;
     if (rc != 0 && !r->c->store->in_tx && !fatal(e->code)) {
@@ -659,16 +664,20 @@ static int refuse(const struct import_run *r, struct err *e, const struct err *f
 
 static int run_pass(struct import_run *r, size_t max_errors, FILE *errs, struct err *e)
 {
-    return json_lines_foreach(r->data, r->len, r->name, max_errors, on_line, r, errs, e);
+    return json_lines_foreach_canon(r->data, r->len, r->name, max_errors, "contenu", on_line, r,
+                                    errs, e);
 }
 
 /*
  * A large import rewrites the same B-tree pages again and again inside one
  * transaction: with SQLite's default cache (2 MiB) they are spilled to the
- * WAL and read back. A bigger page cache for the connection changes nothing
- * to durability (the commit is the same). Other backends ignore it.
+ * WAL and read back. A page cache that holds a Département's year (about
+ * 650 MB of database) keeps them in memory until the commit, which writes
+ * each page once; it changes nothing to durability (the commit is the
+ * same). Used only as the import grows, given back afterwards. Other
+ * backends ignore it.
  */
-#define IMPORT_CACHE_KIB 262144 /* 256 MiB, used only as the import grows */
+#define IMPORT_CACHE_SQL "PRAGMA cache_size = -1048576" /* KiB: 1 GiB */
 
 static void tune_for_import(struct store *s, bool on)
 {
@@ -677,9 +686,7 @@ static void tune_for_import(struct store *s, bool on)
     if (strcmp(s->ops->name, "sqlite") != 0)
         return;
     err_clear(&ignored);
-    store_step_done(store_prepare(s,
-                                  on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000",
-                                  &ignored),
+    store_step_done(store_prepare(s, on ? IMPORT_CACHE_SQL : "PRAGMA cache_size = -2000", &ignored),
                     &ignored);
 }
 
@@ -689,6 +696,7 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     struct case_import_stats local;
     struct import_run r = {.c = c, .name = name ? name : "entrée", .data = data, .len = len};
     struct case_ctx saved = *c;
+    struct case_bulk bulk;
     struct arena a;
     struct err first;
     int rc = -1;
@@ -713,6 +721,7 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     }
 
     arena_init(&a, 0);
+    case_bulk_init(&bulk);
     tune_for_import(c->store, true);
     c->arena = &a;
     c->user = NULL; /* authorised above for the whole file; events are checked as data */
@@ -720,8 +729,17 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     if (store_begin(c->store, e) != 0)
         goto out;
 
-    /* first pass: no savepoints, stop at the first error */
-    if (run_pass(&r, 1, NULL, e) == 0) {
+    /* first pass: no savepoints, stop at the first error; the bulk remembers
+       what the lines have in common */
+    c->bulk = &bulk;
+    journal_defer_head(c->store);
+    rc = run_pass(&r, 1, NULL, e);
+    if (rc == 0)
+        rc = case_bulk_flush(c, e);
+    c->bulk = NULL;
+    case_bulk_release(&bulk);
+    if (rc == 0) {
+        rc = -1;
         if (r.st->lines != r.announced) {
             err_set(e, ERR_INVALID,
                     "%s : l'en-tête (ligne %zu) annonce %lld événements, le fichier en contient "
@@ -736,13 +754,14 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
             goto out;
         }
         if (append_trace(&r, saved.actor, saved.recorded_at, e) != 0 ||
-            store_commit(c->store, e) != 0) {
+            journal_flush_head(c->store, e) != 0 || store_commit(c->store, e) != 0) {
             store_rollback(c->store);
             goto out;
         }
         rc = 0;
         goto out;
     }
+    rc = -1;
     store_rollback(c->store);
     if (fatal(e->code)) {
         r.st->errors = 1; /* in e, for the caller to report */
@@ -778,6 +797,7 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     }
     refuse(&r, e, &first);
 out:
+    case_bulk_release(&bulk); /* again, harmless: a failure before the first pass */
     tune_for_import(c->store, false);
     c->arena = saved.arena;
     c->user = saved.user;
@@ -785,6 +805,7 @@ out:
     c->today = saved.today;
     c->recorded_at = saved.recorded_at;
     c->replaying = saved.replaying;
+    c->bulk = saved.bulk;
     arena_release(&a);
     return rc;
 }

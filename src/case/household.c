@@ -26,7 +26,7 @@ static int household_day(struct case_ctx *c, const char *household, date_t *day,
 
     if (!q)
         return -1;
-    store_bind_text(q, 1, household);
+    store_bind_text_static(q, 1, household);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         const char *iso = store_column_text(q, 0);
@@ -42,12 +42,25 @@ static int household_day(struct case_ctx *c, const char *household, date_t *day,
     return 0;
 }
 
+/* A row one look-up missed and the next one found: not expected inside a transaction. */
+static int household_gone(const char *id, struct err *e)
+{
+    return err_set(e, ERR_INTERNAL, "« %s » lu différemment par deux requêtes (bogue)", id);
+}
+
+/* A nullable text column as an arena copy, NULL for SQL NULL. */
+static const char *col_text(struct case_ctx *c, struct store_stmt *q, int i)
+{
+    return store_column_is_null(q, i) ? NULL : arena_strdup(c->arena, store_column_text(q, i));
+}
+
 /* ---- household.created ------------------------------------------------- */
 
 int case_apply_household_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
 {
     const char *id, *label, *iso;
     struct store_stmt *q;
+    struct err refused;
     date_t day;
 
     (void)seq;
@@ -56,56 +69,41 @@ int case_apply_household_created(struct case_ctx *c, json_t *p, int64_t seq, str
         case_get_date(c, p, "date", true, &iso, &day, e) != 0 ||
         person_text_check("libelle", label, PERSON_LABEL_MAX, true, e) != 0)
         return -1;
-    if (case_query_text(c, "SELECT id FROM household WHERE id = ?", id, NULL, NULL, e)) {
-        err_set(e, ERR_CONFLICT, "le foyer %s existe déjà", id);
-        return err_hint(e, "laissez proxima attribuer l'identifiant");
-    }
-    if (e->code != ERR_OK || case_id_observe(c, 'F', id, e) != 0)
-        return -1;
+    /* the primary key refuses a second household with this id */
     q = store_prepare(c->store, "INSERT INTO household(id, label, created_on) VALUES (?, ?, ?)", e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
-    store_bind_text(q, 2, label);
-    store_bind_text(q, 3, iso);
-    return store_step_done(q, e);
+    store_bind_text_static(q, 1, id);
+    store_bind_text_static(q, 2, label);
+    store_bind_text_static(q, 3, iso);
+    err_clear(&refused);
+    if (store_step_done(q, &refused) != 0) {
+        if (refused.code == ERR_CONFLICT &&
+            case_query_text(c, "SELECT id FROM household WHERE id = ?", id, NULL, NULL, e)) {
+            err_set(e, ERR_CONFLICT, "le foyer %s existe déjà", id);
+            return err_hint(e, "laissez proxima attribuer l'identifiant");
+        }
+        *e = refused;
+        return -1;
+    }
+    return case_id_observe(c, 'F', id, e);
 }
 
 /* ---- household.member_added -------------------------------------------- */
 
 /*
- * Refuse a new stay of person in household from iso if a stay is current or
- * ends on or after that day, saying which.
+ * Refuse a new stay of person in household because of the stay found by
+ * arrival_read (from, and to: NULL when current), saying which.
  */
 static int overlapping_stay(struct case_ctx *c, const char *household, const char *person,
-                            const char *iso, struct err *e)
+                            const char *from_iso, const char *to_iso, struct err *e)
 {
-    struct store_stmt *q = store_prepare(c->store,
-                                         "SELECT valid_from, valid_to FROM household_member "
-                                         "WHERE household = ? AND person = ? "
-                                         "AND (valid_to IS NULL OR valid_to >= ?)",
-                                         e);
     date_t from = 0, to = 0;
-    bool current = false;
-    int rc;
 
-    if (!q)
+    if (date_parse_iso(from_iso, strlen(from_iso), &from, e) != 0 ||
+        (to_iso && date_parse_iso(to_iso, strlen(to_iso), &to, e) != 0))
         return -1;
-    store_bind_text(q, 1, household);
-    store_bind_text(q, 2, person);
-    store_bind_text(q, 3, iso);
-    rc = store_step(q, e);
-    if (rc == STORE_ROW) {
-        const char *f = store_column_text(q, 0), *t = store_column_text(q, 1);
-        current = store_column_is_null(q, 1);
-        if (date_parse_iso(f, strlen(f), &from, e) != 0 ||
-            (!current && date_parse_iso(t, strlen(t), &to, e) != 0))
-            rc = -1;
-    }
-    store_finalize(q);
-    if (rc != STORE_ROW)
-        return rc < 0 ? -1 : 0;
-    if (current) {
+    if (!to_iso) {
         err_set(e, ERR_CONFLICT, "%s est déjà membre du foyer %s (depuis le %s)", person, household,
                 person_date_fr(c->arena, from));
         return err_hint(e, "une personne n'est membre d'un foyer qu'une fois à la fois ; "
@@ -117,10 +115,58 @@ static int overlapping_stay(struct case_ctx *c, const char *household, const cha
                     person_date_fr(c->arena, to + 1));
 }
 
+/* What an arrival is checked against (strings in the arena, NULL when none). */
+struct arrival {
+    const char *created;             /* the household's creation date */
+    const char *birth;               /* the person's birth date */
+    const char *stay_from, *stay_to; /* a stay current (to NULL) or ending on or after the day */
+    const char *applicant;           /* role demandeur: the household's demandeur on the day */
+};
+
+/* One statement for every look-up of household.member_added. */
+static int arrival_read(struct case_ctx *c, const char *household, const char *person,
+                        const char *role, const char *iso, struct arrival *a, struct err *e)
+{
+    struct store_stmt *q = store_prepare(
+        c->store,
+        "SELECT (SELECT created_on FROM household WHERE id = ?1), "
+        "(SELECT birth_date FROM person WHERE id = ?2), "
+        "(SELECT valid_from FROM household_member WHERE household = ?1 AND person = ?2 "
+        " AND (valid_to IS NULL OR valid_to >= ?3)), "
+        "(SELECT COALESCE(valid_to, '') FROM household_member WHERE household = ?1 "
+        " AND person = ?2 AND (valid_to IS NULL OR valid_to >= ?3)), "
+        "CASE WHEN ?4 = 'demandeur' THEN (SELECT person FROM household_member "
+        " WHERE household = ?1 AND role = 'demandeur' AND (valid_to IS NULL OR valid_to >= ?3)) "
+        "END",
+        e);
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    if (!q)
+        return -1;
+    store_bind_text_static(q, 1, household);
+    store_bind_text_static(q, 2, person);
+    store_bind_text_static(q, 3, iso);
+    store_bind_text_static(q, 4, role);
+    rc = store_step(q, e);
+    if (rc == STORE_ROW) {
+        a->created = col_text(c, q, 0);
+        a->birth = col_text(c, q, 1);
+        a->stay_from = col_text(c, q, 2);
+        a->stay_to = a->stay_from ? col_text(c, q, 3) : NULL;
+        if (a->stay_to && !*a->stay_to)
+            a->stay_to = NULL;
+        a->applicant = col_text(c, q, 4);
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
 int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
 {
-    const char *household, *person, *role, *iso, *other;
+    const char *household, *person, *role, *iso;
     date_t day, created, birth;
+    struct arrival a;
     struct store_stmt *q;
 
     (void)seq;
@@ -133,8 +179,15 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
         err_set(e, ERR_INVALID, "rôle « %s » inconnu dans un foyer", role);
         return err_hint(e, "rôles possibles : demandeur, conjoint, enfant, autre");
     }
-    if (household_day(c, household, &created, e) != 0 ||
-        person_birth_date(c, person, &birth, e) != 0)
+    if (arrival_read(c, household, person, role, iso, &a, e) != 0)
+        return -1;
+    /* an unknown household or person: the look-ups of one word it */
+    if (!a.created)
+        return household_day(c, household, &created, e) != 0 ? -1 : household_gone(household, e);
+    if (!a.birth)
+        return person_birth_date(c, person, &birth, e) != 0 ? -1 : household_gone(person, e);
+    if (date_parse_iso(a.created, strlen(a.created), &created, e) != 0 ||
+        date_parse_iso(a.birth, strlen(a.birth), &birth, e) != 0)
         return -1;
     if (day < created) {
         err_set(e, ERR_INVALID,
@@ -146,22 +199,14 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
         return err_set(e, ERR_INVALID, "entrée de %s dans le foyer %s le %s, avant sa naissance",
                        person, household, person_date_fr(c->arena, day));
     /* a stay of this person in this household that is current or ends on or after day */
-    if (overlapping_stay(c, household, person, iso, e) != 0)
-        return -1;
-    if (!strcmp(role, "demandeur")) {
-        other = case_query_text(c,
-                                "SELECT person FROM household_member WHERE household = ? "
-                                "AND role = 'demandeur' AND (valid_to IS NULL OR valid_to >= ?)",
-                                household, iso, NULL, e);
-        if (other) {
-            err_set(e, ERR_CONFLICT, "le foyer %s a déjà un demandeur : %s", household, other);
-            return err_hint(e,
-                            "un foyer n'a qu'un demandeur à la fois ; enregistrez d'abord le "
-                            "départ de %s, ou donnez un autre rôle",
-                            other);
-        }
-        if (e->code != ERR_OK)
-            return -1;
+    if (a.stay_from)
+        return overlapping_stay(c, household, person, a.stay_from, a.stay_to, e);
+    if (a.applicant) {
+        err_set(e, ERR_CONFLICT, "le foyer %s a déjà un demandeur : %s", household, a.applicant);
+        return err_hint(e,
+                        "un foyer n'a qu'un demandeur à la fois ; enregistrez d'abord le "
+                        "départ de %s, ou donnez un autre rôle",
+                        a.applicant);
     }
     q = store_prepare(c->store,
                       "INSERT INTO household_member(household, person, role, valid_from, valid_to) "
@@ -169,10 +214,10 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, household);
-    store_bind_text(q, 2, person);
-    store_bind_text(q, 3, role);
-    store_bind_text(q, 4, iso);
+    store_bind_text_static(q, 1, household);
+    store_bind_text_static(q, 2, person);
+    store_bind_text_static(q, 3, role);
+    store_bind_text_static(q, 4, iso);
     return store_step_done(q, e);
 }
 
@@ -215,10 +260,10 @@ int case_apply_household_member_left(struct case_ctx *c, json_t *p, int64_t seq,
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, before);
-    store_bind_text(q, 2, household);
-    store_bind_text(q, 3, person);
-    store_bind_text(q, 4, from);
+    store_bind_text_static(q, 1, before);
+    store_bind_text_static(q, 2, household);
+    store_bind_text_static(q, 3, person);
+    store_bind_text_static(q, 4, from);
     return store_step_done(q, e);
 }
 
@@ -267,12 +312,12 @@ int case_apply_organisation_created(struct case_ctx *c, json_t *p, int64_t seq, 
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
-    store_bind_text(q, 2, name);
-    store_bind_text(q, 3, siret);
-    store_bind_text(q, 4, rna);
-    store_bind_text(q, 5, commune);
-    store_bind_text(q, 6, iso);
+    store_bind_text_static(q, 1, id);
+    store_bind_text_static(q, 2, name);
+    store_bind_text_static(q, 3, siret);
+    store_bind_text_static(q, 4, rna);
+    store_bind_text_static(q, 5, commune);
+    store_bind_text_static(q, 6, iso);
     return store_step_done(q, e);
 }
 

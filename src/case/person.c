@@ -193,21 +193,24 @@ static int insert_address(struct case_ctx *c, const char *person, const char *fr
 
     if (!q)
         return -1;
-    store_bind_text(q, 1, person);
-    store_bind_text(q, 2, from);
-    store_bind_text(q, 3, commune);
-    store_bind_text(q, 4, address ? address : "");
+    store_bind_text_static(q, 1, person);
+    store_bind_text_static(q, 2, from);
+    store_bind_text_static(q, 3, commune);
+    store_bind_text_static(q, 4, address ? address : "");
     return store_step_done(q, e);
 }
 
-int case_apply_person_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
+/*
+ * The person row. Its unique identifiers (id, NIR, internal id, CAF number
+ * and role) are checked by the schema's constraints as it is written: when
+ * the insert is refused, check_unique finds which one and words it, as it
+ * would have before the insert.
+ */
+static int insert_person(struct case_ctx *c, const struct person_row *r, int64_t seq, struct err *e)
 {
-    struct person_row r = {0};
     struct store_stmt *q;
+    struct err refused;
 
-    if (read_created(c, p, &r, e) != 0 || check_created(c, &r, e) != 0 ||
-        check_unique(c, &r, e) != 0 || case_id_observe(c, 'P', r.id, e) != 0)
-        return -1;
     q = store_prepare(c->store,
                       "INSERT INTO person(id, nir, internal_id, caf_number, caf_role, last_name, "
                       "first_name, name_key, birth_date, sex, phone, email, created_on, seq) "
@@ -215,21 +218,34 @@ int case_apply_person_created(struct case_ctx *c, json_t *p, int64_t seq, struct
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, r.id);
-    store_bind_text(q, 2, r.nir);
-    store_bind_text(q, 3, r.internal);
-    store_bind_text(q, 4, r.caf);
-    store_bind_text(q, 5, r.caf_role);
-    store_bind_text(q, 6, r.last);
-    store_bind_text(q, 7, r.first);
-    store_bind_text(q, 8, r.key);
-    store_bind_text(q, 9, r.birth_iso);
-    store_bind_text(q, 10, r.sex);
-    store_bind_text(q, 11, r.phone);
-    store_bind_text(q, 12, r.email);
-    store_bind_text(q, 13, r.date_iso);
+    store_bind_text_static(q, 1, r->id);
+    store_bind_text_static(q, 2, r->nir);
+    store_bind_text_static(q, 3, r->internal);
+    store_bind_text_static(q, 4, r->caf);
+    store_bind_text_static(q, 5, r->caf_role);
+    store_bind_text_static(q, 6, r->last);
+    store_bind_text_static(q, 7, r->first);
+    store_bind_text_static(q, 8, r->key);
+    store_bind_text_static(q, 9, r->birth_iso);
+    store_bind_text_static(q, 10, r->sex);
+    store_bind_text_static(q, 11, r->phone);
+    store_bind_text_static(q, 12, r->email);
+    store_bind_text_static(q, 13, r->date_iso);
     store_bind_int64(q, 14, seq);
-    if (store_step_done(q, e) != 0)
+    err_clear(&refused);
+    if (store_step_done(q, &refused) == 0)
+        return 0;
+    if (refused.code != ERR_CONFLICT || check_unique(c, r, e) == 0)
+        *e = refused; /* not a duplicate: the store's own error */
+    return -1;
+}
+
+int case_apply_person_created(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
+{
+    struct person_row r = {0};
+
+    if (read_created(c, p, &r, e) != 0 || check_created(c, &r, e) != 0 ||
+        insert_person(c, &r, seq, e) != 0 || case_id_observe(c, 'P', r.id, e) != 0)
         return -1;
     if (r.commune)
         return insert_address(c, r.id, r.date_iso, r.commune, r.address, e);
@@ -267,7 +283,7 @@ int case_apply_person_moved(struct case_ctx *c, json_t *p, int64_t seq, struct e
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, person);
+    store_bind_text_static(q, 1, person);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         cur_from = arena_strdup(c->arena, store_column_text(q, 0));
@@ -301,9 +317,9 @@ int case_apply_person_moved(struct case_ctx *c, json_t *p, int64_t seq, struct e
                           e);
         if (!q)
             return -1;
-        store_bind_text(q, 1, before);
-        store_bind_text(q, 2, person);
-        store_bind_text(q, 3, cur_from);
+        store_bind_text_static(q, 1, before);
+        store_bind_text_static(q, 2, person);
+        store_bind_text_static(q, 3, cur_from);
         if (store_step_done(q, e) != 0)
             return -1;
     }
@@ -609,7 +625,7 @@ static int read_site(struct case_ctx *c, const char *person, const char *mds, co
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, person);
+    store_bind_text_static(q, 1, person);
     while ((rc = store_step(q, e)) == STORE_ROW) {
         const char *g = store_column_text(q, 0), *k = store_column_text(q, 1);
         enum data_class cls = case_class_from_code(store_column_text(q, 2));
@@ -654,7 +670,7 @@ int case_person_get(struct case_ctx *c, const char *id, struct case_person *out,
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
+    store_bind_text_static(q, 1, id);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         out->id = col(c, q, 0);
@@ -785,14 +801,14 @@ int case_person_search(struct case_ctx *c, const char *name, const char *birth_d
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, today);
-    store_bind_text(q, 2, today);
-    store_bind_text(q, 3, first);
-    store_bind_text(q, 4, first);
-    store_bind_text(q, 5, birth_date);
-    store_bind_text(q, 6, birth_date);
-    store_bind_text(q, 7, commune);
-    store_bind_text(q, 8, commune);
+    store_bind_text_static(q, 1, today);
+    store_bind_text_static(q, 2, today);
+    store_bind_text_static(q, 3, first);
+    store_bind_text_static(q, 4, first);
+    store_bind_text_static(q, 5, birth_date);
+    store_bind_text_static(q, 6, birth_date);
+    store_bind_text_static(q, 7, commune);
+    store_bind_text_static(q, 8, commune);
     while (count < max && (rc = store_step(q, e)) == STORE_ROW) {
         struct case_person *pp = &res[count];
         const char *mds = col(c, q, 7);

@@ -338,9 +338,11 @@ const char *person_commune_mds(struct case_ctx *c, const char *commune, const ch
 int person_commune_check(struct case_ctx *c, const char *field, const char *commune, date_t day,
                          struct err *e)
 {
-    struct ref_commune rc;
-
-    if (ref_commune_get(c->store, c->arena, commune, day, &rc, e) != 0) {
+    if (c->bulk && case_bulk_commune_exists(c, commune, day, e))
+        return 0;
+    if (e->code != ERR_OK)
+        return -1;
+    if (ref_commune_check(c->store, commune, day, e) != 0) {
         err_prefix(e, "champ « %s » : ", field);
         if (!e->hint[0])
             err_hint(e, "« proxima registry commune NOM » donne le code INSEE d'une commune");
@@ -409,7 +411,7 @@ int person_birth_date(struct case_ctx *c, const char *person, date_t *birth, str
 
     if (!q)
         return -1;
-    store_bind_text(q, 1, person);
+    store_bind_text_static(q, 1, person);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         const char *iso = store_column_text(q, 0);

@@ -83,7 +83,7 @@ static int session_load(struct case_ctx *c, const char *id, struct session_row *
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
+    store_bind_text_static(q, 1, id);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         r->id = arena_strdup(c->arena, store_column_text(q, 0));
@@ -163,7 +163,7 @@ int case_apply_session_created(struct case_ctx *c, json_t *p, int64_t seq, struc
     q = store_prepare(c->store, "SELECT 1 FROM commission_session WHERE id = ?", e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
+    store_bind_text_static(q, 1, id);
     rc = store_step(q, e);
     exists = rc == STORE_ROW;
     store_finalize(q);
@@ -180,12 +180,12 @@ int case_apply_session_created(struct case_ctx *c, json_t *p, int64_t seq, struc
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, id);
-    store_bind_text(q, 2, commission);
-    store_bind_text(q, 3, date);
-    store_bind_text(q, 4, chair);
-    store_bind_text(q, 5, grid);
-    store_bind_text(q, 6, code);
+    store_bind_text_static(q, 1, id);
+    store_bind_text_static(q, 2, commission);
+    store_bind_text_static(q, 3, date);
+    store_bind_text_static(q, 4, chair);
+    store_bind_text_static(q, 5, grid);
+    store_bind_text_static(q, 6, code);
     return store_step_done(q, e);
 }
 
@@ -209,7 +209,7 @@ static int undecided_list(struct case_ctx *c, const char *session, const char **
     if (!q)
         return -1;
     strbuf_init(&sb, 0);
-    store_bind_text(q, 1, session);
+    store_bind_text_static(q, 1, session);
     while ((rc = store_step(q, e)) == STORE_ROW) {
         if (*count)
             strbuf_addstr(&sb, ", ");
@@ -267,9 +267,9 @@ int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct
                       e);
     if (!q)
         return -1;
-    store_bind_text(q, 1, minutes);
-    store_bind_text(q, 2, date);
-    store_bind_text(q, 3, id);
+    store_bind_text_static(q, 1, minutes);
+    store_bind_text_static(q, 2, date);
+    store_bind_text_static(q, 3, id);
     return store_step_done(q, e);
 }
 
@@ -338,8 +338,8 @@ static int agenda_check(struct case_ctx *c, const char *session, const char *dos
     memset(k, 0, sizeof(*k));
     if (!q)
         return -1;
-    store_bind_text(q, 1, session);
-    store_bind_text(q, 2, dossier);
+    store_bind_text_static(q, 1, session);
+    store_bind_text_static(q, 2, dossier);
     rc = store_step(q, e);
     if (rc == STORE_ROW) {
         k->on_agenda = store_column_int64(q, 0) != 0;
@@ -484,7 +484,7 @@ static int agenda_load(struct case_ctx *c, const char *session, struct agenda_ro
     *n = 0;
     if (!q)
         return -1;
-    store_bind_text(q, 1, session);
+    store_bind_text_static(q, 1, session);
     while ((rc = store_step(q, e)) == STORE_ROW) {
         struct agenda_row *a;
         if (k == cap) {

@@ -37,11 +37,11 @@ const char *case_query_text(struct case_ctx *c, const char *sql, const char *a, 
 
     if (!q)
         return NULL;
-    store_bind_text(q, 1, a);
+    store_bind_text_static(q, 1, a);
     if (b)
-        store_bind_text(q, 2, b);
+        store_bind_text_static(q, 2, b);
     if (c3)
-        store_bind_text(q, 3, c3);
+        store_bind_text_static(q, 3, c3);
     if (store_step(q, e) == STORE_ROW)
         out = arena_strdup(c->arena, store_column_text(q, 0));
     store_finalize(q);

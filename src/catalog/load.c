@@ -54,26 +54,7 @@ const char *cl_path(struct cload *l, const char *prefix, const char *key)
 
 const char *cl_show(struct cload *l, const json_t *v)
 {
-    char *s;
-    const char *r;
-    size_t n;
-
-    if (json_is_string(v))
-        return json_string_value(v);
-    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!s)
-        return "?";
-    n = strlen(s);
-    if (n > CL_SHOW_MAX) {
-        n = CL_SHOW_MAX;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-        r = arena_printf(l->a, "%.*s…", (int)n, s);
-    } else {
-        r = arena_strdup(l->a, s);
-    }
-    free(s);
-    return r;
+    return json_excerpt(l->a, v, CL_SHOW_MAX);
 }
 
 static const char *json_kind(const json_t *v)

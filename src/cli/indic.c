@@ -2,7 +2,9 @@
  * indic.c: `proxima indicateurs` (list, show, compute, explain) and
  * `proxima close-year`: the indicator dictionary and its engine as the
  * statisticians, the managers and the DPO see them. Values of a closed year
- * are the frozen ones. With --as, counts need the "statistiques.lire"
+ * are the frozen ones, shown with the definitions frozen with them (a
+ * definition changed since is flagged); closing a year freezes the report
+ * layout with them. With --as, counts need the "statistiques.lire"
  * capability, and the ids behind a figure need "dossier.lire" on the area
  * for every data class of its dispositifs; each listing of ids is written
  * to the access log.
@@ -13,10 +15,13 @@
 #include <jansson.h>
 
 #include "cli/casecli.h"
+#include "core/file.h"
 #include "core/strbuf.h"
+#include "report/report.h"
 
 static const char usage[] =
-    "proxima indicateurs list [--section S] | show CODE | compute --year AAAA [--grille G] "
+    "proxima indicateurs list [--section S] | show CODE [--year AAAA] | compute --year AAAA "
+    "[--grille G] "
     "[--code C] [--mois M] | explain CODE --year AAAA [--grille G --zone Z] [--mois M]";
 static const char usage_close[] = "proxima close-year AAAA";
 
@@ -164,6 +169,50 @@ static const struct indic_def *find_def(struct cli_ctx *c, struct cli_indic *k, 
     return def;
 }
 
+/*
+ * The definitions year is read with: those frozen at its closing when it
+ * is closed, else today's. Release with year_defs_release.
+ */
+struct year_defs {
+    struct indic_dict frozen;
+    bool closed;
+    const struct indic_dict *dict;
+};
+
+static int year_defs_open(struct cli_ctx *c, struct cli_indic *k, int year, struct year_defs *y)
+{
+    y->dict = &k->dict;
+    if (indic_dict_frozen(c->store, year, &k->dict, &y->frozen, &y->closed, &c->err) != 0)
+        return -1;
+    if (y->closed)
+        y->dict = &y->frozen;
+    return 0;
+}
+
+static void year_defs_release(struct year_defs *y)
+{
+    indic_dict_release(&y->frozen);
+}
+
+/* code in the definitions of y, or an error naming the year when it left the dictionary. */
+static const struct indic_def *find_year_def(struct cli_ctx *c, const struct year_defs *y, int year,
+                                             const char *code)
+{
+    const struct indic_def *def = indic_find(y->dict, code);
+    if (!def && y->closed) {
+        err_set(&c->err, ERR_NOT_FOUND,
+                "indicateur « %s » absent des définitions figées à la clôture de %d", code, year);
+        err_hint(&c->err,
+                 "il a été ajouté au dictionnaire après la clôture : « proxima indicateurs show "
+                 "%s » donne sa définition actuelle",
+                 code);
+    } else if (!def) {
+        err_set(&c->err, ERR_NOT_FOUND, "indicateur inconnu : « %s »", code);
+        err_hint(&c->err, "« proxima indicateurs list » donne les codes");
+    }
+    return def;
+}
+
 static json_t *def_json(const struct indic_def *def, const struct catalog *cat)
 {
     struct strbuf sb;
@@ -225,19 +274,46 @@ static int cmd_list(struct cli_ctx *c, int argc, char **argv)
 
 static int cmd_show(struct cli_ctx *c, int argc, char **argv)
 {
-    const char *pos[1];
+    const char *pos[1], *year_s = NULL, *change = NULL;
+    const struct cli_optdef defs[] = {{"--year", CLI_OPT_ONE, &year_s}};
     const struct indic_def *def;
     struct cli_indic k;
+    struct year_defs y = {0};
     struct strbuf sb;
+    int year = 0, rc = -1;
 
-    if (cli_parse(c, argc, argv, 2, usage, NULL, 0, pos, 1, 1, NULL) != 0 ||
-        cli_indic_open(c, &k, false) != 0)
+    if (cli_parse(c, argc, argv, 2, usage, defs, ARRAY_SIZE(defs), pos, 1, 1, NULL) != 0 ||
+        (year_s && cli_indic_year(c, usage, "--year", year_s, &year) != 0) ||
+        cli_indic_open(c, &k, year_s != NULL) != 0)
         return -1;
-    def = find_def(c, &k, pos[0]);
+    if (year_s) {
+        if (year_defs_open(c, &k, year, &y) != 0)
+            goto out;
+        def = find_year_def(c, &y, year, pos[0]);
+        if (def && y.closed)
+            change = indic_def_change(def, &k.dict, &c->arena);
+    } else {
+        def = find_def(c, &k, pos[0]);
+    }
     if (!def)
-        return cli_indic_close(&k, -1);
-    if (c->json)
-        return cli_indic_close(&k, cli_print_json(c, def_json(def, &k.cat)));
+        goto out;
+    if (c->json) {
+        json_t *o = def_json(def, &k.cat);
+        if (year_s) {
+            json_object_set_new(o, "annee", json_integer(year));
+            json_object_set_new(o, "figee", json_boolean(y.closed));
+            json_object_set_new(o, "modification_depuis_cloture",
+                                change ? json_string(change) : json_null());
+        }
+        rc = cli_print_json(c, o);
+        goto out;
+    }
+    if (y.closed)
+        printf("Définition figée à la clôture de %d.\n", year);
+    else if (year_s)
+        printf("Année %d non close : définition actuelle du dictionnaire.\n", year);
+    if (change)
+        printf("Attention : %s.\n", change);
     printf("%s : %s\n", def->code, def->label);
     printf("Section : %s (fichier %s), version %d, unité %s", def->section, def->file, def->version,
            indic_unit_code(def->unit));
@@ -253,7 +329,10 @@ static int cmd_show(struct cli_ctx *c, int argc, char **argv)
         p += n + (nl ? 1 : 0);
     }
     strbuf_release(&sb);
-    return cli_indic_close(&k, 0);
+    rc = 0;
+out:
+    year_defs_release(&y);
+    return cli_indic_close(&k, rc);
 }
 
 /* ---- compute --------------------------------------------------------------------- */
@@ -267,6 +346,7 @@ static int cmd_compute(struct cli_ctx *c, int argc, char **argv)
                                       {"--mois", CLI_OPT_ONE, &month_s}};
     struct cli_indic k;
     struct indic_result r;
+    struct year_defs y = {0};
     int year, month, rc = -1;
     bool frozen;
     json_t *out = NULL, *arr = NULL;
@@ -286,7 +366,7 @@ static int cmd_compute(struct cli_ctx *c, int argc, char **argv)
         return -1;
     if (cli_indic_can_count(c, &k) != 0)
         goto out;
-    if (code && !find_def(c, &k, code))
+    if (year_defs_open(c, &k, year, &y) != 0 || (code && !find_year_def(c, &y, year, code)))
         goto out;
     if (cli_indic_values(c, &k, year, grid, &r, &frozen) != 0)
         goto out;
@@ -305,7 +385,7 @@ static int cmd_compute(struct cli_ctx *c, int argc, char **argv)
                frozen ? " (année close : valeurs figées)" : "");
     }
     for (size_t i = 0; i < r.ndefs; i++) {
-        const struct indic_def *def = indic_find(&k.dict, r.codes[i]);
+        const struct indic_def *def = indic_find(y.dict, r.codes[i]);
         if (code && strcmp(r.codes[i], code) != 0)
             continue;
         if (c->json) {
@@ -337,6 +417,7 @@ static int cmd_compute(struct cli_ctx *c, int argc, char **argv)
         rc = 0;
     }
 out:
+    year_defs_release(&y);
     return cli_indic_close(&k, rc);
 }
 
@@ -400,10 +481,11 @@ static int cmd_explain(struct cli_ctx *c, int argc, char **argv)
                                       {"--grille", CLI_OPT_ONE, &grid},
                                       {"--zone", CLI_OPT_ONE, &area},
                                       {"--mois", CLI_OPT_ONE, &month_s}};
-    const struct indic_def *def;
+    const struct indic_def *def, *shown;
     struct cli_indic k;
     struct indic_result r;
-    const char **ids, *grant = NULL;
+    struct year_defs y = {0};
+    const char **ids, *grant = NULL, *change = NULL;
     size_t n, ai, di;
     int64_t value;
     int year, month, rc = -1;
@@ -421,8 +503,24 @@ static int cmd_explain(struct cli_ctx *c, int argc, char **argv)
         return cli_usage(c, usage, "--grille : grille inconnue « %s »", grid);
     if (cli_indic_open(c, &k, true) != 0)
         return -1;
-    if (cli_indic_can_count(c, &k) != 0 || !(def = find_def(c, &k, pos[0])))
+    if (cli_indic_can_count(c, &k) != 0 || year_defs_open(c, &k, year, &y) != 0)
         goto out;
+    /* the figure as frozen (a closed year), the rows as today's definition finds them */
+    if (!(shown = find_year_def(c, &y, year, pos[0])))
+        goto out;
+    if (!(def = indic_find(&k.dict, pos[0]))) {
+        err_set(&c->err, ERR_NOT_FOUND,
+                "indicateur « %s » retiré du dictionnaire depuis la clôture de %d : les dossiers "
+                "derrière son chiffre ne peuvent plus être listés",
+                pos[0], year);
+        err_hint(&c->err,
+                 "« proxima indicateurs show %s --year %d » donne sa définition figée, "
+                 "« indicateurs compute --year %d --code %s » sa valeur",
+                 pos[0], year, year, pos[0]);
+        goto out;
+    }
+    if (y.closed)
+        change = indic_def_change(shown, &k.dict, &c->arena);
     if (cli_indic_values(c, &k, year, grid, &r, &frozen) != 0)
         goto out;
     ai = area ? indic_result_area(&r, area) : r.nareas;
@@ -456,16 +554,22 @@ static int cmd_explain(struct cli_ctx *c, int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(arr, json_string(ids[i]));
-        rc = cli_print_json(c, json_pack("{s:s, s:i, s:s, s:s, s:i, s:o, s:b, s:o}", "code",
-                                         def->code, "annee", year, "grille", grid, "zone",
+        rc = cli_print_json(c, json_pack("{s:s, s:i, s:s, s:s, s:i, s:o, s:b, s:o, s:s, s:i, s:o}",
+                                         "code", def->code, "annee", year, "grille", grid, "zone",
                                          area ? area : INDIC_DEPARTEMENT, "mois", month, "valeur",
-                                         value_json(value), "figee", frozen, "identifiants", arr));
+                                         value_json(value), "figee", frozen, "identifiants", arr,
+                                         "definition", shown->definition, "version", shown->version,
+                                         "modification_depuis_cloture",
+                                         change ? json_string(change) : json_null()));
         goto out;
     }
-    printf("%s (%s), %d, %s %s, %s : %s\n", def->code, def->label, year, grid,
+    printf("%s (%s), %d, %s %s, %s : %s\n", shown->code, shown->label, year, grid,
            area ? area : "(département)",
-           month ? arena_printf(&c->arena, "mois %d", month) : "année", value_text(c, def, value));
-    printf("Définition : %s\n", def->definition);
+           month ? arena_printf(&c->arena, "mois %d", month) : "année",
+           value_text(c, shown, value));
+    printf("Définition%s : %s\n", y.closed ? " (figée à la clôture)" : "", shown->definition);
+    if (change)
+        printf("Attention : %s ; la liste ci-dessous suit la définition d'aujourd'hui.\n", change);
     if (frozen)
         printf("Année close : la valeur est figée ; la liste ci-dessous vient des données "
                "actuelles.\n");
@@ -475,6 +579,7 @@ static int cmd_explain(struct cli_ctx *c, int argc, char **argv)
         printf("  %s\n", ids[i]);
     rc = 0;
 out:
+    year_defs_release(&y);
     return cli_indic_close(&k, rc);
 }
 
@@ -499,6 +604,9 @@ int cmd_close_year(struct cli_ctx *c, int argc, char **argv)
 {
     const char *pos[1];
     struct cli_indic k;
+    struct report_layout layout;
+    struct indic_close_doc doc = {REPORT_LAYOUT_DOC, NULL};
+    struct strbuf sb;
     int year, rc = -1;
 
     if (cli_parse(c, argc, argv, 1, usage_close, NULL, 0, pos, 1, 1, NULL) != 0 ||
@@ -516,15 +624,30 @@ int cmd_close_year(struct cli_ctx *c, int argc, char **argv)
             goto out;
         }
     }
-    if (indic_close_year(c->store, &k.dict, &k.cat, year, k.has_user ? k.u.login : "system",
-                         &c->err) != 0)
+    /* the layout is frozen with the definitions, once checked against them */
+    strbuf_init(&sb, 0);
+    if (file_read_all(cli_data_path(c, REPORT_LAYOUT_DOC), &sb, 1u << 20, &c->err) != 0 ||
+        report_layout_parse(&layout, sb.buf, sb.len, cli_data_path(c, REPORT_LAYOUT_DOC), &k.dict,
+                            &c->err) != 0) {
+        err_prefix(&c->err, "clôture de %d : ", year);
+        strbuf_release(&sb);
         goto out;
+    }
+    report_layout_release(&layout);
+    doc.text = sb.buf;
+    rc = indic_close_year_docs(c->store, &k.dict, &k.cat, year, k.has_user ? k.u.login : "system",
+                               &doc, 1, &c->err);
+    strbuf_release(&sb);
+    if (rc != 0)
+        goto out;
+    rc = -1;
     if (c->json)
         rc = cli_print_json(c, json_pack("{s:i, s:b, s:i}", "annee", year, "close", 1,
                                          "indicateurs", (json_int_t)k.dict.ndefs));
     else {
-        printf("Année %d close : %zu indicateurs figés pour les grilles mds, territoire, mdadt, "
-               "epci, commune et département.\n",
+        printf("Année %d close : %zu indicateurs figés, avec leurs définitions et la mise en page "
+               "du rapport, pour les grilles mds, territoire, mdadt, epci, commune et "
+               "département.\n",
                year, k.dict.ndefs);
         rc = 0;
     }

@@ -2,7 +2,8 @@
  * report.c: `proxima report`, the annual activity report in files.
  *
  * Loads the catalogue, the indicator dictionary and the layout
- * (data/rapport/rapport.json), reads the values of the year on the grids
+ * (data/rapport/rapport.json; for a closed year, the definitions and the
+ * layout frozen at its closing: report_basis_open), reads the values of the year on the grids
  * departement, territoire and mds (the frozen ones when the year is closed,
  * computed otherwise, in one pass over the source tables) and the
  * territories of the referential, builds the report model and writes each
@@ -89,7 +90,7 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
 {
     const char *year_s = NULL, *format = "html", *outdir = NULL;
     struct cli_indic k;
-    struct report_layout layout;
+    struct report_basis basis;
     struct indic_result res[3];
     struct indic_placed placed[3];
     struct ref_area_summary *sums = NULL;
@@ -134,8 +135,8 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
         return -1;
     if (cli_indic_can_count(c, &k) != 0)
         return cli_indic_close(&k, -1);
-    if (report_layout_load(&layout, cli_data_path(c, "rapport/rapport.json"), &k.dict, &c->err) !=
-        0)
+    if (report_basis_open(&basis, c->store, year, &k.dict, cli_data_path(c, REPORT_LAYOUT_DOC),
+                          &c->err) != 0)
         return cli_indic_close(&k, -1);
     if (report_values(c, &k, year, res, placed, frozen) != 0)
         goto out;
@@ -146,7 +147,8 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
 
     date_format_iso(paris_today(), today);
     in.year = year;
-    in.dict = &k.dict;
+    in.dict = basis.dict;
+    in.current = basis.current;
     in.cat = &k.cat;
     in.dept = &res[0];
     in.terr = &res[1];
@@ -161,7 +163,7 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
         in.placement = placement;
         in.placement_ctx = &pctx;
     }
-    m = report_model_build(&layout, &in, &c->arena, &c->err);
+    m = report_model_build(&basis.layout, &in, &c->arena, &c->err);
     if (!m)
         goto out;
     if (file_mkdirs(outdir, &c->err) != 0 ||
@@ -175,6 +177,6 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
     }
     rc = 0;
 out:
-    report_layout_release(&layout);
+    report_basis_release(&basis);
     return cli_indic_close(&k, rc);
 }

@@ -104,11 +104,464 @@ static const char *json_error_fr(enum json_error_code code)
     }
 }
 
+/* ---- the fast path ---- */
+
+/*
+ * Most JSON proxima reads is its own: JSON Lines exports, journal payloads,
+ * machine-written files. This parser builds the same jansson values as
+ * json_loadb for the plain cases and gives up (returns NULL, no message) on
+ * anything else: a syntax error, a \u escape, a real number, an integer
+ * with a leading zero or out of range, "-0", a duplicate key, a control
+ * character or invalid UTF-8, a NUL byte, nesting deeper than
+ * JSON_MAX_DEPTH. json_parse then runs the careful path (pre-scan and
+ * jansson), which accepts or refuses the input with its own words: the
+ * fast path never decides that an input is invalid.
+ *
+ * It also tells whether a value's text is exactly what json_dump_sorted
+ * writes for it (compact, keys in byte order, jansson's escapes), so that
+ * a caller holding such text can keep it instead of serialising again.
+ */
+struct fast {
+    const char *p, *end;
+    int depth;
+    bool canonical;          /* the value being parsed is canonical so far */
+    struct json_canon *want; /* the top-level member to report on, or NULL */
+    char *buf;               /* unescaped strings */
+    size_t cap;
+};
+
+static void fast_ws(struct fast *f)
+{
+    while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' || *f->p == '\r' || *f->p == '\n')) {
+        f->p++;
+        f->canonical = false;
+    }
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong form, no surrogate), 0 if none. */
+static size_t fast_utf8(const unsigned char *s, const unsigned char *end)
+{
+    size_t n;
+    uint32_t cp;
+
+    if (s[0] < 0xC2 || s[0] > 0xF4)
+        return 0;
+    n = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+    if ((size_t)(end - s) < n)
+        return 0;
+    cp = s[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+/*
+ * A string at f->p (on its opening quote): *s and *len, pointing into the
+ * input when it has no escape, else into f->buf. false to give up.
+ */
+static bool fast_string(struct fast *f, const char **s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)f->p + 1, *end = (const unsigned char *)f->end;
+    const unsigned char *start = p;
+    size_t k = 0;
+    bool escaped = false;
+
+    for (;;) {
+        if (p >= end || *p < 0x20)
+            return false;
+        if (*p == '"')
+            break;
+        if (*p == '\\') {
+            escaped = true;
+            break;
+        }
+        if (*p < 0x80) {
+            p++;
+        } else {
+            size_t n = fast_utf8(p, end);
+            if (!n)
+                return false;
+            p += n;
+        }
+    }
+    if (!escaped) {
+        *s = (const char *)start;
+        *len = (size_t)(p - start);
+        f->p = (const char *)p + 1;
+        return true;
+    }
+    /* escapes: copy into f->buf (at most as long as the rest of the input) */
+    if (f->cap < (size_t)(end - start) + 1) {
+        char *grown = realloc(f->buf, (size_t)(end - start) + 1);
+        if (!grown)
+            return false;
+        f->buf = grown;
+        f->cap = (size_t)(end - start) + 1;
+    }
+    k = (size_t)(p - start);
+    memcpy(f->buf, start, k);
+    for (;;) {
+        if (p >= end || *p < 0x20)
+            return false;
+        if (*p == '"')
+            break;
+        if (*p == '\\') {
+            char c;
+            if (p + 1 >= end)
+                return false;
+            switch (p[1]) {
+            case '"':
+                c = '"';
+                break;
+            case '\\':
+                c = '\\';
+                break;
+            case '/':
+                c = '/';
+                f->canonical = false; /* jansson writes '/' as it is */
+                break;
+            case 'b':
+                c = '\b';
+                break;
+            case 'f':
+                c = '\f';
+                break;
+            case 'n':
+                c = '\n';
+                break;
+            case 'r':
+                c = '\r';
+                break;
+            case 't':
+                c = '\t';
+                break;
+            default:
+                return false; /* \u, or not an escape: the careful path */
+            }
+            f->buf[k++] = c;
+            p += 2;
+        } else if (*p < 0x80) {
+            f->buf[k++] = (char)*p++;
+        } else {
+            size_t n = fast_utf8(p, end);
+            if (!n)
+                return false;
+            memcpy(f->buf + k, p, n);
+            k += n;
+            p += n;
+        }
+    }
+    *s = f->buf;
+    *len = k;
+    f->p = (const char *)p + 1;
+    return true;
+}
+
+#define FAST_KEY_MAX 256 /* longer keys: the careful path */
+
+static json_t *fast_value(struct fast *f);
+
+static json_t *fast_object(struct fast *f)
+{
+    json_t *o = json_object(), *v;
+    char key[FAST_KEY_MAX], prev[FAST_KEY_MAX];
+    size_t prev_len = 0;
+    bool first = true, sorted = true, top = f->depth == 1 && f->want;
+
+    if (!o)
+        return NULL;
+    f->p++; /* { */
+    fast_ws(f);
+    if (f->p < f->end && *f->p == '}') {
+        f->p++;
+        return o;
+    }
+    for (;;) {
+        const char *k, *vstart;
+        size_t klen;
+        bool outer;
+
+        if (f->p >= f->end || *f->p != '"' || !fast_string(f, &k, &klen) || klen >= FAST_KEY_MAX ||
+            memchr(k, '\0', klen))
+            goto fail;
+        /* the value may reuse f->buf: keep the key apart */
+        memcpy(key, k, klen);
+        key[klen] = '\0';
+        if (!first) {
+            size_t m = klen < prev_len ? klen : prev_len;
+            int cmp = memcmp(prev, key, m);
+            sorted = sorted && (cmp < 0 || (cmp == 0 && prev_len < klen));
+        }
+        /* keys in strictly increasing order cannot repeat; others may */
+        if (!sorted) {
+            f->canonical = false;
+            if (json_object_getn(o, key, klen))
+                goto fail;
+        }
+        fast_ws(f);
+        if (f->p >= f->end || *f->p != ':')
+            goto fail;
+        f->p++;
+        fast_ws(f);
+        vstart = f->p;
+        outer = f->canonical;
+        f->canonical = true;
+        v = fast_value(f);
+        if (!v)
+            goto fail;
+        if (top && f->canonical && !strcmp(key, f->want->member)) {
+            f->want->text = vstart;
+            f->want->len = (size_t)(f->p - vstart);
+        }
+        f->canonical = outer && f->canonical;
+        if (json_object_setn_new_nocheck(o, key, klen, v) != 0)
+            goto fail;
+        memcpy(prev, key, klen + 1);
+        prev_len = klen;
+        first = false;
+        fast_ws(f);
+        if (f->p < f->end && *f->p == ',') {
+            f->p++;
+            fast_ws(f);
+            continue;
+        }
+        if (f->p < f->end && *f->p == '}') {
+            f->p++;
+            return o;
+        }
+        goto fail;
+    }
+fail:
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *fast_array(struct fast *f)
+{
+    json_t *a = json_array(), *v;
+
+    if (!a)
+        return NULL;
+    f->p++; /* [ */
+    fast_ws(f);
+    if (f->p < f->end && *f->p == ']') {
+        f->p++;
+        return a;
+    }
+    for (;;) {
+        v = fast_value(f);
+        if (!v || json_array_append_new(a, v) != 0)
+            goto fail;
+        fast_ws(f);
+        if (f->p < f->end && *f->p == ',') {
+            f->p++;
+            fast_ws(f);
+            continue;
+        }
+        if (f->p < f->end && *f->p == ']') {
+            f->p++;
+            return a;
+        }
+        goto fail;
+    }
+fail:
+    json_decref(a);
+    return NULL;
+}
+
+/* An integer without leading zero that fits in 18 digits; anything else: the careful path. */
+static json_t *fast_number(struct fast *f)
+{
+    const char *p = f->p;
+    bool neg = false;
+    int64_t v = 0;
+    int digits = 0;
+
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    if (p >= f->end || *p < '0' || *p > '9' ||
+        (*p == '0' && (neg || (p + 1 < f->end && p[1] >= '0' && p[1] <= '9'))))
+        return NULL;
+    while (p < f->end && *p >= '0' && *p <= '9') {
+        if (++digits > 18)
+            return NULL;
+        v = v * 10 + (*p++ - '0');
+    }
+    if (p < f->end && (*p == '.' || *p == 'e' || *p == 'E'))
+        return NULL; /* a real: jansson's own conversion */
+    f->p = p;
+    return json_integer(neg ? -v : v);
+}
+
+static bool fast_word(struct fast *f, const char *w, size_t n)
+{
+    if ((size_t)(f->end - f->p) < n || memcmp(f->p, w, n) != 0)
+        return false;
+    f->p += n;
+    return true;
+}
+
+static json_t *fast_value(struct fast *f)
+{
+    const char *s;
+    size_t n;
+    json_t *v = NULL;
+
+    if (f->p >= f->end)
+        return NULL;
+    switch (*f->p) {
+    case '{':
+    case '[':
+        if (++f->depth > JSON_MAX_DEPTH)
+            return NULL;
+        v = *f->p == '{' ? fast_object(f) : fast_array(f);
+        f->depth--;
+        return v;
+    case '"':
+        return fast_string(f, &s, &n) ? json_stringn_nocheck(s, n) : NULL;
+    case 't':
+        return fast_word(f, "true", 4) ? json_true() : NULL;
+    case 'f':
+        return fast_word(f, "false", 5) ? json_false() : NULL;
+    case 'n':
+        return fast_word(f, "null", 4) ? json_null() : NULL;
+    default:
+        return fast_number(f);
+    }
+}
+
+/* The whole input as one value, or NULL to leave it to the careful path. */
+static json_t *fast_parse(const char *data, size_t n, struct json_canon *canon)
+{
+    struct fast f = {.p = data, .end = data + n, .canonical = true, .want = canon};
+    json_t *v;
+
+    if (canon) {
+        canon->whole = false;
+        canon->text = NULL;
+        canon->len = 0;
+        if (!canon->member)
+            f.want = NULL;
+    }
+    fast_ws(&f);
+    f.canonical = true; /* blanks around the value are not part of it */
+    v = fast_value(&f);
+    if (v) {
+        bool value_canonical = f.canonical;
+        fast_ws(&f);
+        if (f.p != f.end) {
+            json_decref(v);
+            v = NULL;
+        } else if (canon) {
+            canon->whole = value_canonical;
+        }
+    }
+    free(f.buf);
+    if (!v && canon) {
+        canon->text = NULL;
+        canon->len = 0;
+    }
+    return v;
+}
+
+/* Past the value at p in canonical text (no blanks), NULL if the text ends first. */
+static const char *canon_skip(const char *p, const char *end)
+{
+    int depth = 0;
+
+    do {
+        if (p >= end)
+            return NULL;
+        switch (*p) {
+        case '"':
+            for (p++; p < end && *p != '"'; p += *p == '\\' ? 2 : 1)
+                ;
+            if (p >= end)
+                return NULL;
+            p++;
+            break;
+        case '{':
+        case '[':
+            depth++;
+            p++;
+            break;
+        case '}':
+        case ']':
+            if (--depth < 0)
+                return NULL;
+            p++;
+            break;
+        case ',':
+        case ':':
+            p++;
+            break;
+        default:
+            while (p < end && *p != ',' && *p != '}' && *p != ']')
+                p++;
+            break;
+        }
+    } while (depth > 0);
+    return p;
+}
+
+int json_canon_member(const char *text, size_t n, const char *key, const char **value, size_t *len)
+{
+    const char *p = text, *end = text + n;
+    size_t klen = strlen(key);
+
+    *value = NULL;
+    *len = 0;
+    if (p >= end || *p++ != '{')
+        return -1;
+    while (p < end && *p == '"') {
+        const char *k = ++p, *v;
+        bool match;
+
+        for (; p < end && *p != '"'; p += *p == '\\' ? 2 : 1)
+            ;
+        if (p + 1 >= end || p[1] != ':')
+            return -1;
+        match = (size_t)(p - k) == klen && !memcmp(k, key, klen);
+        v = p + 2;
+        p = canon_skip(v, end);
+        if (!p)
+            return -1;
+        if (match) {
+            *value = v;
+            *len = (size_t)(p - v);
+            return 0;
+        }
+        if (p < end && *p == ',')
+            p++;
+    }
+    return -1;
+}
+
 json_t *json_parse(const char *data, size_t n, const char *name, size_t line, struct err *e)
+{
+    return json_parse_canon(data, n, name, line, NULL, e);
+}
+
+json_t *json_parse_canon(const char *data, size_t n, const char *name, size_t line,
+                         struct json_canon *canon, struct err *e)
 {
     json_error_t jerr;
     json_t *v;
     size_t i;
+
+    if (canon) {
+        canon->whole = false;
+        canon->text = NULL;
+        canon->len = 0;
+    }
 
     if (n > JSON_MAX_INPUT) {
         if (line)
@@ -128,6 +581,9 @@ json_t *json_parse(const char *data, size_t n, const char *name, size_t line, st
             err_set(e, ERR_INVALID, "%s : document JSON vide", json_src(name));
         return NULL;
     }
+    v = fast_parse(data, n, canon);
+    if (v)
+        return v;
     if (json_prescan(data, n, name, line, e) < 0)
         return NULL;
     v = json_loadb(data, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
@@ -141,6 +597,30 @@ json_t *json_parse(const char *data, size_t n, const char *name, size_t line, st
         return NULL;
     }
     return v;
+}
+
+const char *json_excerpt(struct arena *a, const json_t *v, size_t max)
+{
+    char *s;
+    const char *r;
+    size_t n;
+
+    if (json_is_string(v))
+        return json_string_value(v);
+    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!s)
+        return "?";
+    n = strlen(s);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        r = arena_printf(a, "%.*s…", (int)n, s);
+    } else {
+        r = arena_strdup(a, s);
+    }
+    free(s);
+    return r;
 }
 
 /* ---- getters ---- */
@@ -393,9 +873,34 @@ void json_dump_sorted(json_t *v, struct strbuf *sb)
 
 /* ---- JSON Lines ---- */
 
+struct lines_plain {
+    int (*fn)(json_t *v, size_t line, void *ctx, struct err *e);
+    void *ctx;
+};
+
+static int lines_plain(json_t *v, size_t line, const struct json_canon *canon, void *ctx,
+                       struct err *e)
+{
+    struct lines_plain *pl = ctx;
+
+    (void)canon;
+    return pl->fn(v, line, pl->ctx, e);
+}
+
 int json_lines_foreach(const char *data, size_t n, const char *name, size_t max_errors,
                        int (*fn)(json_t *v, size_t line, void *ctx, struct err *e), void *ctx,
                        FILE *errs, struct err *e)
+{
+    struct lines_plain pl = {.fn = fn, .ctx = ctx};
+
+    return json_lines_foreach_canon(data, n, name, max_errors, NULL, lines_plain, &pl, errs, e);
+}
+
+int json_lines_foreach_canon(const char *data, size_t n, const char *name, size_t max_errors,
+                             const char *member,
+                             int (*fn)(json_t *v, size_t line, const struct json_canon *canon,
+                                       void *ctx, struct err *e),
+                             void *ctx, FILE *errs, struct err *e)
 {
     size_t pos = 0, line = 0, nerr = 0;
 
@@ -409,6 +914,7 @@ int json_lines_foreach(const char *data, size_t n, const char *name, size_t max_
         size_t len = nl ? (size_t)(nl - p) : n - pos;
         size_t k;
         struct err le;
+        struct json_canon canon = {.member = member};
         json_t *v;
         int rc;
 
@@ -419,9 +925,9 @@ int json_lines_foreach(const char *data, size_t n, const char *name, size_t max_
         if (k == len)
             continue;
         err_clear(&le);
-        v = json_parse(p, len, name, line, &le);
+        v = json_parse_canon(p, len, name, line, &canon, &le);
         if (v) {
-            rc = fn(v, line, ctx, &le);
+            rc = fn(v, line, &canon, ctx, &le);
             json_decref(v);
             if (rc == 0)
                 continue;

@@ -11,10 +11,21 @@
  * time it serves a request and keeps it until the server stops (a struct
  * store is not safe to share between threads). Writers are serialised by
  * SQLite itself (BEGIN IMMEDIATE, WAL, busy timeout), readers never block.
- * (The alternative, one writer connection behind a mutex, would serialise
- * the many small writes every request makes anyway: reads of a file are
- * logged, sessions are touched.) The catalogue is loaded once and shared
+ * The catalogue and the indicator dictionary are loaded once and shared
  * read-only by every thread.
+ *
+ * The access log (every read of a personal file) is not committed by the
+ * worker: its rows go to the access logger (access/logger.h), one writer
+ * thread with its own connection that commits whatever has queued up in
+ * one transaction (group commit). The worker finishes the request, then
+ * suspends the connection (libmicrohttpd's suspend/resume) until the batch
+ * holding its rows is durable: the answer leaves only then, or becomes a
+ * 500 when the batch failed. A worker thread never sleeps on an fsync, so
+ * the more connections, the more rows per commit. Writes of the case layer
+ * log in their own transaction, as before.
+ *
+ * The home page's figures are cached per (grid, year) until the journal's
+ * head moves (page_home.c).
  */
 #ifndef PROXIMA_HTTP_HTTP_H
 #define PROXIMA_HTTP_HTTP_H

@@ -79,8 +79,19 @@ const char *page_int(struct http_request *r, int64_t v);
 /* An instant (seconds) in Paris time: "16/03/2026 à 09:30". */
 const char *page_instant(struct http_request *r, int64_t t);
 
+/* Does one of the agent's roles hold capability (anywhere)? For menus and links only. */
+bool page_user_can(const struct http_request *r, const char *capability);
+
 /* The French label of the agent's site "mds:calaisis" ("MDS du Calaisis" from the referential). */
 const char *page_site_label(struct http_request *r, const char *grid, const char *code);
+
+/*
+ * The parameters of d in force on day, as HTML (arena): "Plafond par
+ * secours : 350,00 €" with the text each comes from, in a <dl>; "" when d
+ * has none in force.
+ */
+const char *page_params_in_force(struct http_request *r, const struct catalog_dispositif *d,
+                                 date_t day);
 
 /* ---- forms with errors ---- */
 

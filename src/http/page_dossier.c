@@ -8,6 +8,13 @@
  * post); a refused or invalid operation renders the page again with the
  * error summary and the messages next to the fields.
  *
+ * The operation that moves the dossier forward (instruction, decision,
+ * notification, payment...) comes first as the next step; the others
+ * (documents, closing, appeal) follow. The decision form states what the
+ * catalogue's rules say today: each condition of an accord, met or not, and
+ * the highest amount the amount rule allows (evaluated here for display
+ * only: the engine checks them again when deciding).
+ *
  * Form fields are named "<op>-<field>" ("decider-montant") so that each
  * label, message and link of the summary points at one field of the page.
  */
@@ -35,9 +42,27 @@ static const char *const op_codes[] = {
     NULL,
 };
 
+/* what may just have been done: opening (from the person's file) or an operation */
+static const char *const done_codes[] = {
+    "ouvrir",
+    "demander_pieces",
+    "completer",
+    "instruire",
+    "inscrire_commission",
+    "decider",
+    "notifier",
+    "payer",
+    "debuter_mesure",
+    "terminer_mesure",
+    "clore",
+    "rouvrir",
+    "former_recours",
+    NULL,
+};
+
 static const struct http_param id_params[] = {
     {"id", HTTP_IN_PATH, HTTP_T_ID, true, .doc = "identifiant du dossier (D0000042)"},
-    {"fait", HTTP_IN_QUERY, HTTP_T_CHOICE, false, .choices = op_codes,
+    {"fait", HTTP_IN_QUERY, HTTP_T_CHOICE, false, .choices = done_codes,
      .doc = "l'opération qui vient d'être effectuée"},
 };
 
@@ -65,15 +90,15 @@ static const char *op_title(enum catalog_op op)
     case OP_COMPLETER:
         return "Enregistrer les pièces reçues";
     case OP_INSTRUIRE:
-        return "Instruire le dossier";
+        return "Terminer l'instruction";
     case OP_INSCRIRE_COMMISSION:
         return "Inscrire en commission";
     case OP_DECIDER:
-        return "Décider";
+        return "Enregistrer la décision";
     case OP_NOTIFIER:
         return "Notifier la décision";
     case OP_PAYER:
-        return "Payer";
+        return "Enregistrer un paiement";
     case OP_DEBUTER_MESURE:
         return "Débuter la mesure";
     case OP_TERMINER_MESURE:
@@ -86,6 +111,223 @@ static const char *op_title(enum catalog_op op)
         return "Enregistrer un recours";
     default:
         return catalog_op_label(op);
+    }
+}
+
+/* What was just done, for the confirmation message. */
+static const char *op_done(enum catalog_op op)
+{
+    switch (op) {
+    case OP_DEMANDER_PIECES:
+        return "Pièces demandées : le dossier attend les justificatifs.";
+    case OP_COMPLETER:
+        return "Pièces reçues enregistrées.";
+    case OP_INSTRUIRE:
+        return "Instruction terminée : le dossier peut être décidé.";
+    case OP_INSCRIRE_COMMISSION:
+        return "Dossier inscrit à l'ordre du jour de la séance.";
+    case OP_DECIDER:
+        return "Décision enregistrée.";
+    case OP_NOTIFIER:
+        return "Notification de la décision enregistrée.";
+    case OP_PAYER:
+        return "Paiement enregistré.";
+    case OP_DEBUTER_MESURE:
+        return "Début de la mesure enregistré.";
+    case OP_TERMINER_MESURE:
+        return "Fin de la mesure enregistrée.";
+    case OP_CLORE:
+        return "Dossier clos.";
+    case OP_ROUVRIR:
+        return "Dossier rouvert.";
+    case OP_FORMER_RECOURS:
+        return "Recours enregistré : le dossier sera décidé à nouveau.";
+    default:
+        return "Opération enregistrée.";
+    }
+}
+
+/* What the operation means, in one sentence for the agent. */
+static const char *op_help(enum catalog_op op)
+{
+    switch (op) {
+    case OP_DEMANDER_PIECES:
+        return "Le dossier attend des justificatifs : il passe « en attente de pièces ».";
+    case OP_COMPLETER:
+        return "Les pièces demandées sont arrivées : le dossier reprend son instruction.";
+    case OP_INSTRUIRE:
+        return "La demande est complète et la situation évaluée : le dossier est prêt à être "
+               "décidé.";
+    case OP_INSCRIRE_COMMISSION:
+        return "Le dossier instruit est mis à l'ordre du jour d'une séance de commission.";
+    case OP_DECIDER:
+        return "Accord (avec son montant), refus, ajournement ou classement sans suite.";
+    case OP_NOTIFIER:
+        return "La décision a été communiquée au demandeur (courrier ou remise en main "
+               "propre).";
+    case OP_PAYER:
+        return "Le versement est ordonné ; le total versé ne peut dépasser le montant accordé.";
+    case OP_DEBUTER_MESURE:
+        return "La mesure ou le droit commence à la date indiquée.";
+    case OP_TERMINER_MESURE:
+        return "La mesure ou le droit prend fin à la date indiquée.";
+    case OP_CLORE:
+        return "Le dossier est terminé.";
+    case OP_ROUVRIR:
+        return "Le dossier revient à l'état déposé.";
+    case OP_FORMER_RECOURS:
+        return "Le demandeur conteste le refus : le dossier sera décidé à nouveau.";
+    default:
+        return NULL;
+    }
+}
+
+/* Does op move the dossier forward on its main path (the next step to offer first)? */
+static bool op_forward(enum catalog_op op)
+{
+    return op == OP_INSTRUIRE || op == OP_COMPLETER || op == OP_INSCRIRE_COMMISSION ||
+           op == OP_DECIDER || op == OP_NOTIFIER || op == OP_PAYER || op == OP_DEBUTER_MESURE ||
+           op == OP_TERMINER_MESURE;
+}
+
+/* ---- the rules, evaluated for display ---- */
+
+struct rule_env {
+    const struct catalog_dispositif *d;
+    json_t *facts;
+    date_t requested, decided;
+    bool has_birth;
+    date_t birth;
+    const char *sex;
+};
+
+static struct rules_value env_value(void *ctx, const char *name)
+{
+    const struct rule_env *env = ctx;
+    const struct catalog_fact *f;
+    json_t *v;
+    struct err ignored;
+    int64_t n;
+    date_t day;
+
+    err_clear(&ignored);
+    if (!strncmp(name, "param.", 6)) {
+        struct rules_value pv;
+        const char *ref;
+        if (catalog_param_at(env->d, name + 6, env->decided, &pv, &ref, &ignored) != 0)
+            return rules_value_absent();
+        return pv;
+    }
+    if (!strcmp(name, "personne.date_naissance"))
+        return env->has_birth ? rules_value_date(env->birth) : rules_value_absent();
+    if (!strcmp(name, "personne.sexe"))
+        return env->sex ? rules_value_text(env->sex, strlen(env->sex)) : rules_value_absent();
+    if (!strcmp(name, "date_demande"))
+        return rules_value_date(env->requested);
+    if (!strcmp(name, "date_decision"))
+        return rules_value_date(env->decided);
+    f = catalog_fact(env->d, name);
+    v = f ? json_object_get(env->facts, name) : NULL;
+    if (!v || json_is_null(v))
+        return rules_value_absent();
+    switch (f->type) {
+    case RULES_BOOL:
+        return rules_value_bool(json_is_true(v));
+    case RULES_INT:
+        return rules_value_int(json_integer_value(v));
+    case RULES_MONEY:
+        if (!json_is_string(v) ||
+            money_parse(json_string_value(v), json_string_length(v), &n, &ignored) != 0)
+            return rules_value_absent();
+        return rules_value_money(n);
+    case RULES_DATE:
+        if (!json_is_string(v) ||
+            date_parse_iso(json_string_value(v), json_string_length(v), &day, &ignored) != 0)
+            return rules_value_absent();
+        return rules_value_date(day);
+    case RULES_TEXT:
+        return json_is_string(v) ? rules_value_text(json_string_value(v), json_string_length(v))
+                                 : rules_value_absent();
+    default:
+        return rules_value_absent();
+    }
+}
+
+/* The environment of d's rules for a decision today; false when it cannot be built. */
+static bool env_init(struct http_request *r, const struct case_dossier *d,
+                     const struct catalog_dispositif *disp, struct rule_env *env)
+{
+    struct err e;
+
+    memset(env, 0, sizeof(*env));
+    env->d = disp;
+    env->facts = d->facts;
+    env->decided = http_case(r)->today;
+    err_clear(&e);
+    if (!d->opened || date_parse_iso(d->opened, strlen(d->opened), &env->requested, &e) != 0)
+        return false;
+    if (d->person) {
+        struct store_stmt *q =
+            store_prepare(r->store, "SELECT birth_date, sex FROM person WHERE id = ?", &e);
+        if (!q)
+            return false;
+        store_bind_text(q, 1, d->person);
+        if (store_step(q, &e) == STORE_ROW) {
+            const char *birth = store_column_text(q, 0);
+            env->sex = arena_strdup(&r->arena, store_column_text(q, 1));
+            env->has_birth = birth && date_parse_iso(birth, strlen(birth), &env->birth, &e) == 0;
+        }
+        store_finalize(q);
+    }
+    return true;
+}
+
+/*
+ * The conditions of an accord, each met or not today, as a list; and the
+ * highest amount the amount rule allows (*max, -1 when none or not known).
+ */
+static void decision_rules(struct page *p, const struct case_dossier *d, int64_t *max)
+{
+    struct http_request *r = p->r;
+    const struct catalog_dispositif *disp = catalog_find(&r->app->cat, d->dispositif);
+    const char *params;
+    struct rule_env env;
+    struct rules_value v;
+    struct err e;
+
+    *max = -1;
+    if (!disp || !env_init(r, d, disp, &env))
+        return;
+    params = page_params_in_force(r, disp, env.decided);
+    if (*params)
+        PAGE_TPL(p, "<h4>Règles en vigueur aujourd'hui</h4>\n{{p}}", {"p", params, true});
+    if (disp->neligibility) {
+        page_html(p, "<h4>Conditions d'un accord</h4>\n<ul class=\"conditions\">\n");
+        for (size_t i = 0; i < disp->neligibility; i++) {
+            const struct catalog_rule *rule = &disp->eligibility[i];
+            err_clear(&e);
+            if (rules_eval(rule->expr, env_value, &env, &v, &e) != 0 || v.type != RULES_BOOL)
+                PAGE_TPL(p,
+                         "<li class=\"condition-inconnue\">À vérifier : {{m}} (faits "
+                         "manquants)</li>\n",
+                         {"m", rule->message, false});
+            else if (v.u.b)
+                PAGE_TPL(p,
+                         "<li class=\"condition-remplie\">Condition remplie : "
+                         "<code>{{src}}</code></li>\n",
+                         {"src", rules_expr_source(rule->expr), false});
+            else
+                PAGE_TPL(p,
+                         "<li class=\"condition-non-remplie\"><strong>Non remplie :</strong> "
+                         "{{m}} ; un accord est impossible, décidez un refus motivé</li>\n",
+                         {"m", rule->message, false});
+        }
+        page_html(p, "</ul>\n");
+    }
+    if (disp->amount) {
+        err_clear(&e);
+        if (rules_eval(disp->amount, env_value, &env, &v, &e) == 0 && v.type == RULES_MONEY)
+            *max = v.u.i;
     }
 }
 
@@ -139,20 +381,57 @@ static void text_field(struct page *p, const struct page_form *f, enum catalog_o
                    {"cls", strcmp(type, "text") ? "" : " class=\"court\"", true}));
 }
 
+/* Open sessions of the dossier's site, for inscrire_commission: a <select>'s options. */
+static const char *session_options(struct http_request *r, const struct case_dossier *d,
+                                   const char *selected)
+{
+    const char *codes[64], *labels[64];
+    size_t n = 0;
+    const char *colon = d->site ? strchr(d->site, ':') : NULL;
+    struct err e;
+    struct store_stmt *q;
+
+    err_clear(&e);
+    q = store_prepare(r->store,
+                      "SELECT id, commission, session_date FROM commission_session WHERE state = "
+                      "'prevue' AND site_grid = ? AND site_code = ? ORDER BY session_date, id",
+                      &e);
+    if (q && colon) {
+        store_bind_text(q, 1, arena_strndup(&r->arena, d->site, (size_t)(colon - d->site)));
+        store_bind_text(q, 2, colon + 1);
+        while (n < ARRAY_SIZE(codes) && store_step(q, &e) == STORE_ROW) {
+            codes[n] = arena_strdup(&r->arena, store_column_text(q, 0));
+            labels[n] = arena_printf(&r->arena, "%s du %s (%s)", store_column_text(q, 1),
+                                     page_date(r, store_column_text(q, 2)), codes[n]);
+            n++;
+        }
+    }
+    if (q)
+        store_finalize(q);
+    return page_options(r, codes, labels, n, selected,
+                        n ? "Choisir la séance" : "Aucune séance prévue sur ce site");
+}
+
 static void op_form(struct page *p, const struct case_dossier *d, enum catalog_op op,
-                    const struct page_form *f, enum catalog_op failed)
+                    const struct page_form *f, enum catalog_op failed, bool next)
 {
     struct http_request *r = p->r;
     const struct page_form *ff = op == failed ? f : NULL;
     const char *code = catalog_op_code(op);
+    const struct catalog_dispositif *disp = catalog_find(&r->app->cat, d->dispositif);
+    int64_t max = -1;
 
     PAGE_TPL(p,
-             "<section class=\"carte operation\" aria-labelledby=\"titre-{{op}}\">\n"
-             "<h3 id=\"titre-{{op}}\">{{title}}</h3>\n"
+             "<section class=\"carte operation{{cls}}\" aria-labelledby=\"titre-{{op}}\">\n"
+             "<h3 id=\"titre-{{op}}\">{{title}}</h3>\n<p>{{help}}</p>\n",
+             {"cls", next ? " prochaine" : "", false}, {"op", code, false},
+             {"title", op_title(op), false}, {"help", op_help(op), false});
+    if (op == OP_DECIDER)
+        decision_rules(p, d, &max);
+    PAGE_TPL(p,
              "<form method=\"post\" action=\"/dossiers/{{id}}/operations/{{op}}\" "
              "class=\"formulaire\" novalidate>\n{{csrf}}",
-             {"op", code, false}, {"title", op_title(op), false}, {"id", d->id, false},
-             {"csrf", page_csrf(r), true});
+             {"op", code, false}, {"id", d->id, false}, {"csrf", page_csrf(r), true});
     if (op == OP_DECIDER) {
         const char *codes[OUTCOME__COUNT], *labels[OUTCOME__COUNT];
         size_t n = allowed_outcomes(&r->app->cat, d, codes, labels);
@@ -177,19 +456,36 @@ static void op_form(struct page *p, const struct case_dossier *d, enum catalog_o
             def = arena_strdup(&r->arena, sb.buf);
             strbuf_release(&sb);
         }
+        const char *hint = "En euros, par exemple 150,00";
+        if (op == OP_DECIDER && max >= 0)
+            hint = arena_printf(&r->arena,
+                                "En euros, par exemple 150,00 ; au plus %s, le montant que "
+                                "calcule le règlement aujourd'hui",
+                                page_money(r, max));
+        else if (op == OP_PAYER && d->granted >= 0)
+            hint = arena_printf(&r->arena, "En euros ; reste à verser : %s sur %s accordés",
+                                page_money(r, d->granted > d->paid ? d->granted - d->paid : 0),
+                                page_money(r, d->granted));
         text_field(p, ff, op, failed, "montant", "text",
-                   op == OP_DECIDER ? "Montant accordé (pour un accord)" : "Montant versé",
-                   "En euros, par exemple 150,00", def);
+                   op == OP_DECIDER ? "Montant accordé (pour un accord)" : "Montant versé", hint,
+                   def);
     }
-    if (op == OP_DECIDER) {
+    if (op == OP_DECIDER && disp && disp->workflow &&
+        catalog_workflow_has_op(disp->workflow, OP_DEBUTER_MESURE)) {
         text_field(p, ff, op, failed, "droit_du", "date", "Début du droit (facultatif)",
-                   "Format : AAAA-MM-JJ, avec la fin du droit", "");
-        text_field(p, ff, op, failed, "droit_au", "date", "Fin du droit (facultatif)",
-                   "Format : AAAA-MM-JJ", "");
+                   "Avec la fin du droit", "");
+        text_field(p, ff, op, failed, "droit_au", "date", "Fin du droit (facultatif)", NULL, "");
     }
-    if (op == OP_INSCRIRE_COMMISSION)
-        text_field(p, ff, op, failed, "seance", "text", "Séance de commission",
-                   "Identifiant de la séance, par exemple S0000001", "");
+    if (op == OP_INSCRIRE_COMMISSION) {
+        const char *id = fid(r, op, "seance");
+        page_field(
+            p, ff, id, "Séance de commission",
+            "Les séances prévues sur le site du dossier ; une autre se prépare depuis "
+            "la page des commissions",
+            PAGE_RENDER(r, "<select{{a}}>\n{{o}}</select>\n",
+                        {"a", page_input_attrs(r, ff, id, true), true},
+                        {"o", session_options(r, d, posted(r, op, failed, "seance")), true}));
+    }
     if (op == OP_DEMANDER_PIECES) {
         const char *id = fid(r, op, "pieces");
         page_field(p, ff, id, "Pièces demandées", "Une pièce par ligne",
@@ -206,9 +502,9 @@ static void op_form(struct page *p, const struct case_dossier *d, enum catalog_o
                                {"v", posted(r, op, failed, "motif"), false}));
     }
     text_field(p, ff, op, failed, "date", "date", "Date de l'opération",
-               "Format : AAAA-MM-JJ ; par défaut aujourd'hui", "");
-    PAGE_TPL(p, "<button type=\"submit\">{{title}}</button>\n</form>\n</section>\n",
-             {"title", op_title(op), false});
+               "Laissez vide pour aujourd'hui", "");
+    PAGE_TPL(p, "<button type=\"submit\"{{cls}}>{{title}}</button>\n</form>\n</section>\n",
+             {"cls", next ? "" : " class=\"secondaire\"", true}, {"title", op_title(op), false});
 }
 
 static const char *outcome_label(const char *code)
@@ -233,9 +529,28 @@ static const char *fact_text(struct http_request *r, json_t *v)
     }
 }
 
+/* One text column of one row (arena), NULL when none or on error. */
+static const char *query_text(struct http_request *r, const char *sql, const char *arg)
+{
+    struct err e;
+    struct store_stmt *q;
+    const char *out = NULL;
+
+    err_clear(&e);
+    q = store_prepare(r->store, sql, &e);
+    if (!q)
+        return NULL;
+    store_bind_text(q, 1, arg);
+    if (store_step(q, &e) == STORE_ROW && store_column_text(q, 0))
+        out = arena_strdup(&r->arena, store_column_text(q, 0));
+    store_finalize(q);
+    return out;
+}
+
 static int dossier_page(struct http_request *r, int status, const struct page_form *f,
                         enum catalog_op failed, struct err *e)
 {
+    const char *person_name;
     struct case_ctx *c = http_case(r);
     enum catalog_op ops[OP__COUNT];
     size_t nops = OP__COUNT;
@@ -248,19 +563,36 @@ static int dossier_page(struct http_request *r, int status, const struct page_fo
         return -1;
     if (case_dossier_allowed_ops(c, &d, ops, &nops) != 0)
         nops = 0;
+    /* everything granted is paid: no payment to offer (the engine would refuse it) */
+    if (d.granted >= 0 && d.paid >= d.granted) {
+        size_t k = 0;
+        for (size_t i = 0; i < nops; i++)
+            if (ops[i] != OP_PAYER)
+                ops[k++] = ops[i];
+        nops = k;
+    }
     disp = catalog_find(&r->app->cat, d.dispositif);
     page_init(&p, r, arena_printf(&r->arena, "Dossier %s : %s", d.id, d.dispositif_label));
     p.nav = "/personnes";
     page_crumb(&p, "Personnes", "/personnes");
+    person_name = d.person ? query_text(r,
+                                        "SELECT first_name || ' ' || last_name FROM person "
+                                        "WHERE id = ?",
+                                        d.person)
+                           : NULL;
     if (d.person)
-        page_crumb(&p, "Fiche de la personne", arena_printf(&r->arena, "/personnes/%s", d.person));
-    if (done) {
+        page_crumb(&p, person_name ? person_name : "Fiche de la personne",
+                   arena_printf(&r->arena, "/personnes/%s", d.person));
+    if (done && !strcmp(done, "ouvrir")) {
+        PAGE_TPL(&p,
+                 "<div class=\"message-succes\" role=\"status\"><p>Demande enregistrée : le "
+                 "dossier {{id}} est ouvert. Sa prochaine étape est ci-dessous.</p></div>\n",
+                 {"id", d.id, false});
+    } else if (done) {
         enum catalog_op op;
         if (catalog_op_from_code(done, &op) == 0)
-            PAGE_TPL(&p,
-                     "<div class=\"message-succes\" role=\"status\"><p>Opération "
-                     "enregistrée : {{op}}.</p></div>\n",
-                     {"op", op_title(op), false});
+            PAGE_TPL(&p, "<div class=\"message-succes\" role=\"status\"><p>{{m}}</p></div>\n",
+                     {"m", op_done(op), false});
     }
     page_form_summary(&p, f);
     PAGE_TPL(&p,
@@ -270,12 +602,23 @@ static int dossier_page(struct http_request *r, int status, const struct page_fo
              {"state", case_state_label(&r->app->cat, d.dispositif, d.state), false});
     PAGE_TPL(&p, "<div><dt>Dispositif</dt><dd>{{v}}</dd></div>\n",
              {"v", d.dispositif_label, false});
-    PAGE_TPL(&p, "<div><dt>Bénéficiaire</dt><dd>{{v}}</dd></div>\n",
-             {"v", arena_printf(&r->arena, "%s %s", d.beneficiary_type, d.beneficiary), false});
+    {
+        const char *label =
+            d.household
+                ? query_text(r, "SELECT label FROM household WHERE id = ?", d.household)
+                : (d.beneficiary_type && !strcmp(d.beneficiary_type, "personne") ? person_name
+                                                                                 : NULL);
+        PAGE_TPL(&p, "<div><dt>Bénéficiaire</dt><dd>{{v}}</dd></div>\n",
+                 {"v",
+                  label ? arena_printf(&r->arena, "%s (%s)", label, d.beneficiary)
+                        : arena_printf(&r->arena, "%s %s", d.beneficiary_type, d.beneficiary),
+                  false});
+    }
     if (d.person)
         PAGE_TPL(&p,
-                 "<div><dt>Demandeur</dt><dd><a href=\"/personnes/{{v}}\">{{v}}</a></dd></div>\n",
-                 {"v", d.person, false});
+                 "<div><dt>Demandeur</dt><dd><a href=\"/personnes/{{v}}\">{{name}} "
+                 "({{v}})</a></dd></div>\n",
+                 {"v", d.person, false}, {"name", person_name ? person_name : "", false});
     {
         const char *colon = d.site ? strchr(d.site, ':') : NULL;
         PAGE_TPL(
@@ -298,14 +641,34 @@ static int dossier_page(struct http_request *r, int status, const struct page_fo
              {"v", page_money(r, d.paid), false});
     page_html(&p, "</dl>\n</section>\n");
 
-    page_html(&p, "<section aria-labelledby=\"titre-operations\">\n<h2 "
-                  "id=\"titre-operations\">Opérations possibles</h2>\n");
-    if (!nops)
-        page_html(&p, "<p>Aucune opération ne vous est permise sur ce dossier dans son état "
-                      "actuel.</p>\n");
-    for (size_t i = 0; i < nops; i++)
-        op_form(&p, &d, ops[i], f, failed);
-    page_html(&p, "</section>\n");
+    {
+        /* the next step first (the first forward operation), then the others */
+        size_t next = nops, shown = 0;
+        for (size_t i = 0; i < nops && next == nops; i++)
+            if (op_forward(ops[i]))
+                next = i;
+        for (size_t i = 0; i < nops && next == nops; i++)
+            if (ops[i] == OP_CLORE && d.granted > 0 && d.paid >= d.granted)
+                next = i; /* paid in full: closing is what is left */
+        page_html(&p, "<section aria-labelledby=\"titre-operations\">\n<h2 "
+                      "id=\"titre-operations\">Prochaine étape</h2>\n");
+        if (!nops)
+            page_html(&p, "<p>Aucune opération ne vous est permise sur ce dossier dans son "
+                          "état actuel.</p>\n");
+        else if (next == nops)
+            page_html(&p, "<p>Le dossier n'attend plus d'étape de votre part ; les opérations "
+                          "ci-dessous restent possibles.</p>\n");
+        else
+            op_form(&p, &d, ops[next], f, failed, true);
+        for (size_t i = 0; i < nops; i++) {
+            if (i == next)
+                continue;
+            if (!shown++)
+                page_html(&p, "<h2 id=\"titre-autres\">Autres opérations possibles</h2>\n");
+            op_form(&p, &d, ops[i], f, failed, false);
+        }
+        page_html(&p, "</section>\n");
+    }
 
     page_html(&p, "<section aria-labelledby=\"titre-faits\">\n<h2 id=\"titre-faits\">Faits</h2>\n"
                   "<dl class=\"fiche\">\n");
@@ -419,6 +782,21 @@ static void check_date(struct http_request *r, struct page_form *f, const char *
                         arena_printf(&r->arena, "%s au format AAAA-MM-JJ attendue", what));
 }
 
+/* The field an engine message is about, for the message next to it. */
+static const char *error_field(struct http_request *r, enum catalog_op op, const char *message)
+{
+    if (strstr(message, "motif") && needs_motive(op))
+        return fid(r, op, "motif");
+    if ((op == OP_DECIDER || op == OP_PAYER) &&
+        (strstr(message, "montant") || strstr(message, "plafond") || strstr(message, "versé")))
+        return fid(r, op, "montant");
+    if (op == OP_INSCRIRE_COMMISSION && strstr(message, "séance"))
+        return fid(r, op, "seance");
+    if (strstr(message, "date") || strstr(message, "/"))
+        return fid(r, op, "date");
+    return op == OP_DECIDER ? fid(r, op, "decision") : fid(r, op, "date");
+}
+
 static int dossier_op(struct http_request *r, struct err *e)
 {
     struct page_form f = {0};
@@ -467,7 +845,7 @@ static int dossier_op(struct http_request *r, struct err *e)
     if (needs_motive(a.op) && a.op != OP_DECIDER && !a.in.motive)
         page_form_error(r, &f, fid(r, a.op, "motif"), "indiquez le motif");
     if (a.op == OP_INSCRIRE_COMMISSION && !a.in.session)
-        page_form_error(r, &f, fid(r, a.op, "seance"), "indiquez la séance de commission");
+        page_form_error(r, &f, fid(r, a.op, "seance"), "choisissez la séance de commission");
     if (a.op == OP_DEMANDER_PIECES) {
         const char *text = V("pieces");
         facts = json_array();
@@ -495,10 +873,7 @@ static int dossier_op(struct http_request *r, struct err *e)
     if (rc != 0) {
         if (e->code != ERR_INVALID && e->code != ERR_CONFLICT && e->code != ERR_USAGE)
             return -1;
-        page_form_error(r, &f,
-                        a.op == OP_DECIDER || a.op == OP_PAYER ? fid(r, a.op, "montant")
-                                                               : fid(r, a.op, "date"),
-                        e->message);
+        page_form_error(r, &f, error_field(r, a.op, e->message), e->message);
         err_clear(e);
         return dossier_page(r, 422, &f, a.op, e);
     }

@@ -5,9 +5,19 @@
  * chart and its data table; and the reception counter (/accueil), where one
  * button records an "accueil physique" or "accueil téléphonique" act with its
  * motive at the agent's site.
+ *
+ * The figures are not worth a pass over the whole dictionary per page:
+ * the engine is given a dictionary of the home page's indicators only
+ * (only their sources are scanned), and the result of a (grid, year) is
+ * kept in struct http_home_cache until the journal's head moves (every
+ * change of the data appends to the journal, so an unchanged head means
+ * unchanged figures). One computation per key at a time: the others wait
+ * for it rather than start their own.
  */
 #include "core/compat.h"
 #include "http/page.h"
+
+#include <pthread.h>
 
 #include "case/run.h"
 #include "indic/indic.h"
@@ -19,6 +29,196 @@ static const char *const home_codes[] = {
     "fsl_aides_accordees", "afase_accordees",
 };
 #define CHART_CODE "su_accordes"
+
+#define NCODES    ARRAY_SIZE(home_codes)
+#define CACHE_MAX 8 /* (grid, year) kept: the engine's grids, this year and the last */
+
+/* What the page shows of one site: each code's months (0: the year), or absent. */
+struct home_figures {
+    bool present[NCODES];
+    int64_t v[NCODES][INDIC_MONTHS];
+};
+
+struct cache_entry {
+    char grid[32];
+    int year;
+    bool valid;     /* res holds the figures as of journal head seq */
+    bool computing; /* a thread is computing them (outside the lock) */
+    int64_t seq;
+    uint64_t used; /* for eviction: the least recently used goes */
+    struct arena arena;
+    struct indic_result res;
+};
+
+struct http_home_cache {
+    struct indic_dict dict; /* the home page's definitions (copies), in its own arena */
+    pthread_mutex_t lock;
+    pthread_cond_t done; /* a computation ended */
+    uint64_t clock;
+    struct cache_entry entries[CACHE_MAX];
+};
+
+struct http_home_cache *http_home_cache_new(const struct indic_dict *d)
+{
+    struct http_home_cache *c = calloc(1, sizeof(*c));
+
+    if (!c)
+        die_nomem(sizeof(*c));
+    arena_init(&c->dict.arena, 4096);
+    c->dict.defs = arena_calloc(&c->dict.arena, NCODES, sizeof(*c->dict.defs));
+    for (size_t i = 0; i < NCODES; i++) {
+        const struct indic_def *def = indic_find(d, home_codes[i]);
+        /* a ratio or a sum needs its terms: the whole dictionary then */
+        if (def && (def->source == SRC_RAPPORT || def->source == SRC_SOMME)) {
+            c->dict.ndefs = 0;
+            break;
+        }
+        if (def)
+            c->dict.defs[c->dict.ndefs++] = *def;
+    }
+    if (c->dict.ndefs == 0) {
+        arena_release(&c->dict.arena);
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->done, NULL);
+    return c;
+}
+
+void http_home_cache_free(struct http_home_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < CACHE_MAX; i++)
+        if (c->entries[i].used)
+            arena_release(&c->entries[i].arena);
+    pthread_cond_destroy(&c->done);
+    pthread_mutex_destroy(&c->lock);
+    arena_release(&c->dict.arena);
+    free(c);
+}
+
+/* The journal's head: what every change of the data moves. */
+static int journal_seq(struct store *s, int64_t *seq, struct err *e)
+{
+    struct store_stmt *q = store_prepare(s, "SELECT seq FROM journal_head WHERE id = 1", e);
+    int rc;
+
+    if (!q)
+        return -1;
+    *seq = 0;
+    rc = store_step(q, e);
+    if (rc == STORE_ROW)
+        *seq = store_column_int64(q, 0);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Copy what the page shows of site (code on grid) out of res. */
+static void figures_from(const struct indic_result *res, const char *grid, const char *site,
+                         struct home_figures *out)
+{
+    size_t area = strcmp(grid, INDIC_DEPARTEMENT) ? indic_result_area(res, site) : res->nareas;
+
+    if (area == SIZE_MAX)
+        area = res->nareas;
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < NCODES; i++) {
+        size_t k = indic_result_index(res, home_codes[i]);
+        if (k == SIZE_MAX)
+            continue;
+        out->present[i] = true;
+        for (int m = 0; m < INDIC_MONTHS; m++)
+            out->v[i][m] = indic_value(res, k, area, m);
+    }
+}
+
+/* The entry of (grid, year), made if missing (the least used idle one evicted); NULL: all busy. */
+static struct cache_entry *cache_slot(struct http_home_cache *c, const char *grid, int year)
+{
+    struct cache_entry *victim = NULL;
+
+    for (size_t i = 0; i < CACHE_MAX; i++) {
+        struct cache_entry *x = &c->entries[i];
+        if (x->used && x->year == year && !strcmp(x->grid, grid))
+            return x;
+        if (!x->computing && (!victim || x->used < victim->used))
+            victim = x;
+    }
+    if (!victim)
+        return NULL;
+    if (victim->used)
+        arena_release(&victim->arena);
+    memset(victim, 0, sizeof(*victim));
+    snprintf(victim->grid, sizeof(victim->grid), "%s", grid);
+    victim->year = year;
+    victim->used = ++c->clock;
+    return victim;
+}
+
+/*
+ * The figures of site on grid for year: from the cache when it holds them
+ * as of the journal's head, else computed (by this thread, or by the one
+ * already at it, which this one waits for).
+ */
+static int home_figures_get(struct http_request *r, const char *grid, const char *site, int year,
+                            struct home_figures *out, struct err *e)
+{
+    struct http_home_cache *c = r->app->home;
+    struct cache_entry *x;
+    struct arena a;
+    struct indic_result res;
+    int64_t seq;
+    int rc;
+
+    if (!c) {
+        if (indic_compute(r->store, &r->app->dict, &r->app->cat, year, grid, &r->arena, &res, e) !=
+            0)
+            return -1;
+        figures_from(&res, grid, site, out);
+        return 0;
+    }
+    if (journal_seq(r->store, &seq, e) != 0)
+        return -1;
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        x = cache_slot(c, grid, year);
+        if (x && x->valid && x->seq >= seq) {
+            x->used = ++c->clock;
+            figures_from(&x->res, grid, site, out);
+            pthread_mutex_unlock(&c->lock);
+            return 0;
+        }
+        if (x && !x->computing)
+            break;
+        pthread_cond_wait(&c->done, &c->lock); /* someone is computing it (or every slot) */
+    }
+    x->computing = true;
+    pthread_mutex_unlock(&c->lock);
+
+    /* seq was read before: the figures are at least as fresh as it says */
+    arena_init(&a, 1u << 16);
+    rc = indic_compute(r->store, &c->dict, &r->app->cat, year, grid, &a, &res, e);
+
+    pthread_mutex_lock(&c->lock);
+    x->computing = false;
+    if (rc == 0) {
+        figures_from(&res, grid, site, out);
+        if (x->valid)
+            arena_release(&x->arena);
+        x->arena = a;
+        x->res = res;
+        x->seq = seq;
+        x->valid = true;
+        x->used = ++c->clock;
+    }
+    pthread_cond_broadcast(&c->done);
+    pthread_mutex_unlock(&c->lock);
+    if (rc != 0)
+        arena_release(&a);
+    return rc;
+}
 
 static const char *const month_names[] = {"janvier",   "février", "mars",     "avril",
                                           "mai",       "juin",    "juillet",  "août",
@@ -102,8 +302,7 @@ static int home(struct http_request *r, struct err *e)
     const struct access_grant *g = home_grant(r);
     date_t today = paris_today();
     int year, month, day;
-    struct indic_result res;
-    size_t area;
+    struct home_figures fig;
     struct page p;
 
     date_to_ymd(today, &year, &month, &day);
@@ -115,15 +314,10 @@ static int home(struct http_request *r, struct err *e)
                       "<p><a href=\"/personnes\">Rechercher une personne</a></p>\n");
         return page_send(&p, 200);
     }
-    if (indic_compute(r->store, &r->app->dict, &r->app->cat, year, g->site_grid, &r->arena, &res,
-                      e) != 0) {
+    if (home_figures_get(r, g->site_grid, g->site_code, year, &fig, e) != 0) {
         page_release(&p);
         return -1;
     }
-    area = strcmp(g->site_grid, INDIC_DEPARTEMENT) ? indic_result_area(&res, g->site_code)
-                                                   : res.nareas;
-    if (area == SIZE_MAX)
-        area = res.nareas;
     PAGE_TPL(&p,
              "<p class=\"chapeau\">Chiffres clés de {{site}} : {{month}} {{year}} et année "
              "{{year}} jusqu'au {{today}}. Ils sont calculés avec les définitions du rapport "
@@ -140,29 +334,27 @@ static int home(struct http_request *r, struct err *e)
              {"year", arena_printf(&r->arena, "%d", year), false},
              {"today", page_date(r, arena_printf(&r->arena, "%04d-%02d-%02d", year, month, day)),
               false});
-    for (size_t i = 0; i < ARRAY_SIZE(home_codes); i++) {
+    for (size_t i = 0; i < NCODES; i++) {
         const struct indic_def *def = indic_find(&r->app->dict, home_codes[i]);
-        size_t k = indic_result_index(&res, home_codes[i]);
-        if (!def || k == SIZE_MAX)
+        if (!def || !fig.present[i])
             continue;
         PAGE_TPL(&p,
                  "<tr data-indicateur=\"{{code}}\"><th scope=\"row\">{{label}}</th>"
                  "<td class=\"nombre\" data-periode=\"mois\">{{m}}</td>"
                  "<td class=\"nombre\" data-periode=\"annee\">{{y}}</td></tr>\n",
                  {"code", def->code, false}, {"label", def->label, false},
-                 {"m", value_text(r, def, indic_value(&res, k, area, month)), false},
-                 {"y", value_text(r, def, indic_value(&res, k, area, 0)), false});
+                 {"m", value_text(r, def, fig.v[i][month]), false},
+                 {"y", value_text(r, def, fig.v[i][0]), false});
     }
     page_html(&p, "</tbody>\n</table>\n");
     {
         const struct indic_def *def = indic_find(&r->app->dict, CHART_CODE);
-        size_t k = indic_result_index(&res, CHART_CODE);
-        if (def && k != SIZE_MAX) {
-            int64_t v[12];
-            for (int m = 0; m < 12; m++)
-                v[m] = indic_value(&res, k, area, m + 1);
+        size_t k = 0;
+        while (k < NCODES && strcmp(home_codes[k], CHART_CODE))
+            k++;
+        if (def && k < NCODES && fig.present[k]) {
             page_html(&p, "<h2>Secours d'urgence accordés, mois par mois</h2>\n");
-            month_chart(&p, def, v, year);
+            month_chart(&p, def, &fig.v[k][1], year);
         }
     }
     return page_send(&p, 200);

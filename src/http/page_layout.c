@@ -129,13 +129,27 @@ static const char layout_tpl[] =
     "</body>\n"
     "</html>\n";
 
+/* The menu: each entry shown only to agents holding one of its capabilities (NULL: everyone). */
 static const struct {
-    const char *href, *label;
+    const char *href, *label, *cap1, *cap2;
 } nav_items[] = {
-    {"/", "Tableau de bord"},
-    {"/personnes", "Personnes"},
-    {"/accueil", "Accueil du public"},
+    {"/", "Tableau de bord", NULL, NULL},
+    {"/personnes", "Personnes", "personne.lire", NULL},
+    {"/accueil", "Accueil du public", "acte.enregistrer", NULL},
+    {"/seances", "Commissions", "commission.gerer", "commission.presider"},
+    {"/rapport", "Rapport d'activité", "statistiques.lire", NULL},
+    {"/journal-acces", "Journal des accès", "journal_acces.lire", NULL},
 };
+
+bool page_user_can(const struct http_request *r, const char *capability)
+{
+    for (size_t i = 0; i < r->user.ngrants; i++) {
+        const struct catalog_role *role = catalog_role(&r->app->cat, r->user.grants[i].role);
+        if (role && catalog_role_can(role, capability))
+            return true;
+    }
+    return false;
+}
 
 /* The agent's first site as "grid:code" (NULL without grants). */
 static const struct access_grant *first_grant(const struct http_request *r)
@@ -171,6 +185,9 @@ int page_send(struct page *p, int status)
             strbuf_addstr(&nav, "<nav class=\"menu\" aria-label=\"Menu principal\"><ul>\n");
             for (size_t i = 0; i < ARRAY_SIZE(nav_items); i++) {
                 bool cur = p->nav && !strcmp(p->nav, nav_items[i].href);
+                if (nav_items[i].cap1 && !page_user_can(r, nav_items[i].cap1) &&
+                    !(nav_items[i].cap2 && page_user_can(r, nav_items[i].cap2)))
+                    continue;
                 strbuf_addf(&nav, "<li><a href=\"%s\"%s>%s</a></li>\n", nav_items[i].href,
                             cur ? " aria-current=\"page\"" : "", nav_items[i].label);
             }
@@ -182,6 +199,8 @@ int page_send(struct page *p, int status)
         if (r->has_session && (p->ncrumbs || strcmp(p->title, "Tableau de bord") != 0))
             strbuf_addstr(&crumbs, "<li><a href=\"/\">Tableau de bord</a></li>\n");
         for (size_t i = 0; i < p->ncrumbs; i++) {
+            if (!strcmp(p->crumb_href[i], "/"))
+                continue; /* the dashboard always comes first, once */
             strbuf_addstr(&crumbs, "<li><a href=\"");
             http_html_escape_str(&crumbs, p->crumb_href[i]);
             strbuf_addstr(&crumbs, "\">");
@@ -298,6 +317,63 @@ const char *page_site_label(struct http_request *r, const char *grid, const char
     if (!strcmp(grid, "departement"))
         return "Département (tous les sites)";
     return arena_printf(&r->arena, "%s %s", grid, code);
+}
+
+const char *page_params_in_force(struct http_request *r, const struct catalog_dispositif *d,
+                                 date_t day)
+{
+    struct strbuf sb;
+    const char *out;
+    size_t n = 0;
+
+    strbuf_init(&sb, 1u << 16);
+    for (size_t i = 0; i < d->nparams; i++) {
+        const struct catalog_param *prm = &d->params[i];
+        struct rules_value v;
+        const char *ref = NULL;
+        struct err e;
+        err_clear(&e);
+        if (catalog_param_at(d, prm->code, day, &v, &ref, &e) != 0)
+            continue;
+        if (!n++)
+            strbuf_addstr(&sb, "<dl class=\"parametres\">\n");
+        strbuf_addstr(&sb, "<div><dt>");
+        http_html_escape_str(&sb, prm->label);
+        strbuf_addstr(&sb, "</dt><dd>");
+        switch (v.type) {
+        case RULES_MONEY:
+            money_format(&sb, v.u.i);
+            break;
+        case RULES_INT:
+            num_format_int(&sb, v.u.i);
+            break;
+        case RULES_BOOL:
+            strbuf_addstr(&sb, v.u.b ? "oui" : "non");
+            break;
+        case RULES_DATE: {
+            char fr[DATE_ISO_LEN];
+            date_format_fr((date_t)v.u.i, fr);
+            strbuf_addstr(&sb, fr);
+            break;
+        }
+        default: {
+            char *text = arena_strndup(&r->arena, v.u.s.p, v.u.s.n);
+            http_html_escape_str(&sb, text);
+            break;
+        }
+        }
+        if (ref && *ref) {
+            strbuf_addstr(&sb, " <span class=\"reference\">(");
+            http_html_escape_str(&sb, ref);
+            strbuf_addstr(&sb, ")</span>");
+        }
+        strbuf_addstr(&sb, "</dd></div>\n");
+    }
+    if (n)
+        strbuf_addstr(&sb, "</dl>\n");
+    out = arena_strdup(&r->arena, sb.buf ? sb.buf : "");
+    strbuf_release(&sb);
+    return out;
 }
 
 /* ---- forms ---- */
@@ -602,7 +678,9 @@ static const char accessibility_html[] =
     "version 4.1, en raison des non-conformités et des dérogations énumérées ci-dessous.</p>\n"
     "<h2>Résultats des tests</h2>\n"
     "<p>Les pages principales (connexion, tableau de bord, recherche et fiche d'une personne, "
-    "dossier, accueil du public) sont vérifiées à chaque version par un outil de contrôle "
+    "nouvelle demande, dossier à chaque étape, accueil du public, liste et page des séances de "
+    "commission, procès-verbal, rapport d'activité, journal des accès) sont vérifiées à chaque "
+    "version par un outil de contrôle "
     "automatique (axe-core) dans un navigateur Chromium sans interface. L'audit complet des "
     "106 critères du RGAA 4.1 par un auditeur reste à conduire.</p>\n"
     "<h2>Contenus non accessibles</h2>\n"

@@ -199,20 +199,372 @@ static void dl_row(struct page *p, const char *label, const char *value)
              {"v", value, false});
 }
 
-static int person_file(struct http_request *r, struct err *e)
+static const struct {
+    const char *code, *label;
+} policies[] = {
+    {"insertion", "Insertion et lutte contre la pauvreté"},
+    {"logement", "Logement"},
+    {"enfance", "Enfance et famille"},
+    {"autonomie", "Autonomie des personnes âgées et handicapées"},
+    {"pmi", "Protection maternelle et infantile"},
+    {"jeunesse", "Jeunesse"},
+    {"complements", "Autres actions"},
+    {"accueil", "Accueil"},
+};
+
+/*
+ * May d be opened from a person's file by this agent: a person or household
+ * beneficiary, a role of the ouvrir transition, and, when the site rule
+ * names the dossier's site in advance (the central direction; the competent
+ * MDS mds of the person, when known), a grant of such a role on that site.
+ * The engine checks it again; this only keeps out of the list what would be
+ * refused after the form is filled.
+ */
+static bool offered(struct http_request *r, const struct catalog_dispositif *d, const char *mds)
+{
+    const struct catalog_transition *open = NULL;
+    struct access_target t = {.data_class = d->data_class, .object_type = "dossier"};
+
+    if (!may_open(r, d) || (d->beneficiary != BENEF_PERSONNE && d->beneficiary != BENEF_FOYER))
+        return false;
+    if (d->site_rule == SITE_CENTRAL) {
+        t.site_grid = "central";
+        t.site_code = "dsol";
+    } else if (d->site_rule == SITE_MDS_RESIDENCE && mds) {
+        t.site_grid = "mds";
+        t.site_code = mds;
+    } else {
+        return true;
+    }
+    for (size_t i = 0; i < d->workflow->ntransitions && !open; i++)
+        if (d->workflow->transitions[i].op == OP_OUVRIR)
+            open = &d->workflow->transitions[i];
+    for (size_t g = 0; g < r->user.ngrants; g++) {
+        struct access_user one = r->user;
+        struct err ignored;
+        if (!catalog_transition_allows(open, r->user.grants[g].role))
+            continue;
+        one.grants = &r->user.grants[g];
+        one.ngrants = 1;
+        err_clear(&ignored);
+        if (access_check(&r->app->cat, &one, "dossier.ecrire", &t, &r->arena, NULL, &ignored) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The <select> of the dispositifs the agent may open, grouped by policy in
+ * the catalogue's order of policies, labels in alphabetical order; "" when none.
+ */
+static const char *dispositif_options(struct http_request *r, const char *mds, const char *selected)
+{
+    const struct catalog *cat = &r->app->cat;
+    struct strbuf sb;
+    const char *out;
+    size_t total = 0;
+
+    strbuf_init(&sb, 1u << 20);
+    strbuf_addstr(&sb, "<option value=\"\">Choisir le dispositif</option>\n");
+    for (size_t k = 0; k <= ARRAY_SIZE(policies); k++) {
+        const struct catalog_dispositif *list[256];
+        size_t n = 0;
+        for (size_t i = 0; i < cat->ndispositifs && n < ARRAY_SIZE(list); i++) {
+            const struct catalog_dispositif *d = &cat->dispositifs[i];
+            bool known = false;
+            for (size_t j = 0; j < ARRAY_SIZE(policies); j++)
+                known |= !strcmp(policies[j].code, d->politique);
+            if (!offered(r, d, mds) ||
+                (k < ARRAY_SIZE(policies) ? strcmp(d->politique, policies[k].code) != 0 : known))
+                continue;
+            /* insertion sort by label (a few dozen at most) */
+            size_t at = n++;
+            while (at > 0 && strcmp(list[at - 1]->label, d->label) > 0) {
+                list[at] = list[at - 1];
+                at--;
+            }
+            list[at] = d;
+        }
+        if (!n)
+            continue;
+        strbuf_addstr(&sb, "<optgroup label=\"");
+        http_html_escape_str(&sb, k < ARRAY_SIZE(policies) ? policies[k].label : "Autres");
+        strbuf_addstr(&sb, "\">\n");
+        for (size_t i = 0; i < n; i++) {
+            strbuf_addstr(&sb, "<option value=\"");
+            http_html_escape_str(&sb, list[i]->code);
+            strbuf_addstr(&sb,
+                          selected && !strcmp(selected, list[i]->code) ? "\" selected>" : "\">");
+            http_html_escape_str(&sb, list[i]->label);
+            strbuf_addstr(&sb, "</option>\n");
+        }
+        strbuf_addstr(&sb, "</optgroup>\n");
+        total += n;
+    }
+    out = total ? arena_strdup(&r->arena, sb.buf) : "";
+    strbuf_release(&sb);
+    return out;
+}
+
+/* The "Nouvelle demande" form (GET to the opening form), with an error for the choice. */
+static void new_request_form(struct page *p, const char *person, const struct page_form *f,
+                             const char *options)
+{
+    struct http_request *r = p->r;
+
+    PAGE_TPL(p,
+             "<section class=\"carte nouvelle-demande\" aria-labelledby=\"titre-ouvrir\">\n"
+             "<h2 id=\"titre-ouvrir\">Nouvelle demande</h2>\n"
+             "<form method=\"get\" action=\"/personnes/{{id}}/nouveau-dossier\" "
+             "class=\"formulaire en-ligne\" novalidate>\n",
+             {"id", person, false});
+    page_field(p, f, "dispositif", "Dispositif demandé",
+               "Seuls les dispositifs que votre rôle permet d'ouvrir sont proposés",
+               PAGE_RENDER(r, "<select{{a}}>\n{{o}}</select>\n",
+                           {"a", page_input_attrs(r, f, "dispositif", true), true},
+                           {"o", options, true}));
+    page_html(p, "<button type=\"submit\">Commencer la demande</button>\n</form>\n</section>\n");
+}
+
+static const char *site_text(struct http_request *r, const char *site)
+{
+    const char *colon = site ? strchr(site, ':') : NULL;
+
+    if (!colon)
+        return "services centraux";
+    return page_site_label(r, arena_strndup(&r->arena, site, (size_t)(colon - site)), colon + 1);
+}
+
+static void dossiers_table(struct page *p, const struct case_dossier *d, size_t n, bool measures)
+{
+    struct http_request *r = p->r;
+    size_t shown = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct catalog_dispositif *disp = catalog_find(&r->app->cat, d[i].dispositif);
+        bool m = disp && disp->nature == NATURE_MESURE;
+        if (m != measures)
+            continue;
+        if (!shown++) {
+            if (measures)
+                page_html(p, "<table class=\"donnees\" id=\"mesures\">\n<caption>Mesures de la "
+                             "personne et de son foyer, de la plus récente à la plus "
+                             "ancienne</caption>\n<thead><tr><th scope=\"col\">Dossier</th><th "
+                             "scope=\"col\">Mesure</th><th scope=\"col\">État</th><th "
+                             "scope=\"col\">Début</th><th scope=\"col\">Fin</th><th "
+                             "scope=\"col\">Site</th></tr></thead>\n<tbody>\n");
+            else
+                page_html(p, "<table class=\"donnees\" id=\"dossiers\">\n<caption>Demandes de la "
+                             "personne et de son foyer, de la plus récente à la plus "
+                             "ancienne</caption>\n<thead><tr><th scope=\"col\">Dossier</th><th "
+                             "scope=\"col\">Dispositif</th><th scope=\"col\">État</th><th "
+                             "scope=\"col\">Ouvert le</th><th scope=\"col\">Site</th><th "
+                             "scope=\"col\" class=\"nombre\">Accordé</th><th scope=\"col\" "
+                             "class=\"nombre\">Versé</th></tr></thead>\n<tbody>\n");
+        }
+        if (measures)
+            PAGE_TPL(p,
+                     "<tr><th scope=\"row\"><a href=\"/dossiers/{{id}}\">{{id}}</a></th>"
+                     "<td>{{disp}}</td><td>{{state}}</td><td>{{from}}</td><td>{{to}}</td>"
+                     "<td>{{site}}</td></tr>\n",
+                     {"id", d[i].id, false}, {"disp", d[i].dispositif_label, false},
+                     {"state", case_state_label(&r->app->cat, d[i].dispositif, d[i].state), false},
+                     {"from", page_date(r, d[i].measure_start), false},
+                     {"to", page_date(r, d[i].measure_end), false},
+                     {"site", site_text(r, d[i].site), false});
+        else
+            PAGE_TPL(p,
+                     "<tr><th scope=\"row\"><a href=\"/dossiers/{{id}}\">{{id}}</a></th>"
+                     "<td>{{disp}}</td><td>{{state}}</td><td>{{opened}}</td><td>{{site}}</td>"
+                     "<td class=\"nombre\">{{granted}}</td><td class=\"nombre\">{{paid}}</td>"
+                     "</tr>\n",
+                     {"id", d[i].id, false}, {"disp", d[i].dispositif_label, false},
+                     {"state", case_state_label(&r->app->cat, d[i].dispositif, d[i].state), false},
+                     {"opened", page_date(r, d[i].opened), false},
+                     {"site", site_text(r, d[i].site), false},
+                     {"granted", page_money(r, d[i].granted), false},
+                     {"paid", d[i].paid > 0 ? page_money(r, d[i].paid) : "", false});
+    }
+    if (shown)
+        page_html(p, "</tbody>\n</table>\n");
+    else
+        page_html(p, measures ? "<p>Aucune mesure que vous puissiez consulter.</p>\n"
+                              : "<p>Aucune demande que vous puissiez consulter.</p>\n");
+}
+
+struct timeline_item {
+    const char *date, *dossier, *dispositif, *what, *amount, *who;
+    size_t order;
+};
+
+static int timeline_cmp(const void *a, const void *b)
+{
+    const struct timeline_item *x = a, *y = b;
+    int c = strcmp(y->date, x->date);
+
+    if (c)
+        return c;
+    return x->order < y->order ? 1 : x->order > y->order ? -1 : 0;
+}
+
+/*
+ * The latest operations on the person's dossiers (opening, instruction,
+ * decision with its amount, notification, payment with its amount...),
+ * newest first: what happened lately, without opening each dossier.
+ */
+static void timeline(struct page *p, const struct case_dossier *d, size_t n)
+{
+    struct http_request *r = p->r;
+    struct timeline_item *items;
+    size_t total = 0, k = 0, max = 15;
+
+    for (size_t i = 0; i < n; i++)
+        total += d[i].nsteps;
+    if (!total) {
+        page_html(p, "<p>Aucune opération enregistrée.</p>\n");
+        return;
+    }
+    items = arena_calloc(&r->arena, total, sizeof(*items));
+    for (size_t i = 0; i < n; i++) {
+        size_t nd = 0, np = 0;
+        for (size_t s = 0; s < d[i].nsteps; s++) {
+            const struct case_step *st = &d[i].steps[s];
+            struct timeline_item *it = &items[k];
+            enum catalog_op op;
+            bool known = catalog_op_from_code(st->op, &op) == 0;
+            it->date = st->date ? st->date : "";
+            it->dossier = d[i].id;
+            it->dispositif = d[i].dispositif_label;
+            it->who = st->actor;
+            it->order = k;
+            it->what = known ? catalog_op_label(op) : st->op;
+            if (known && op == OP_DECIDER && nd < d[i].ndecisions) {
+                const struct case_decision *x = &d[i].decisions[nd++];
+                enum catalog_outcome o;
+                if (x->outcome && catalog_outcome_from_code(x->outcome, &o) == 0)
+                    it->what = arena_printf(&r->arena, "décision : %s", catalog_outcome_label(o));
+                it->amount = x->amount >= 0 ? page_money(r, x->amount) : "";
+            } else if (known && op == OP_PAYER && np < d[i].npayments) {
+                it->amount = page_money(r, d[i].payments[np++].amount);
+            }
+            k++;
+        }
+    }
+    qsort(items, k, sizeof(*items), timeline_cmp);
+    page_html(p, "<table class=\"donnees\" id=\"operations\">\n<caption>Dernières opérations sur "
+                 "les dossiers, de la plus récente à la plus ancienne</caption>\n<thead><tr><th "
+                 "scope=\"col\">Date</th><th scope=\"col\">Dossier</th><th "
+                 "scope=\"col\">Opération</th><th scope=\"col\" class=\"nombre\">Montant</th><th "
+                 "scope=\"col\">Par</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < k && i < max; i++)
+        PAGE_TPL(p,
+                 "<tr><td>{{date}}</td><td><a href=\"/dossiers/{{id}}\">{{id}}</a> "
+                 "{{disp}}</td><td>{{what}}</td><td class=\"nombre\">{{m}}</td><td>{{who}}</td>"
+                 "</tr>\n",
+                 {"date", page_date(r, items[i].date), false}, {"id", items[i].dossier, false},
+                 {"disp", items[i].dispositif, false}, {"what", items[i].what, false},
+                 {"m", items[i].amount ? items[i].amount : "", false},
+                 {"who", items[i].who ? items[i].who : "", false});
+    page_html(p, "</tbody>\n</table>\n");
+    if (k > max)
+        PAGE_TPL(p, "<p>{{n}} opérations plus anciennes : voyez chaque dossier.</p>\n",
+                 {"n", page_int(r, (int64_t)(k - max)), false});
+}
+
+/*
+ * The acts recorded about the person (PMI consultations, insertion
+ * actions...) that the agent may read (dossier.lire on the act's site and
+ * class); the list shown is logged as one read.
+ */
+static int acts_section(struct page *p, const char *person, struct err *e)
+{
+    struct http_request *r = p->r;
+    struct store_stmt *st =
+        store_prepare(r->store,
+                      "SELECT id, dispositif, act_date, site_grid, site_code, data_class FROM act "
+                      "WHERE person = ? ORDER BY act_date DESC, id DESC LIMIT 200",
+                      e);
+    struct strbuf shown;
+    const char *grant = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (!st)
+        return -1;
+    strbuf_init(&shown, 1u << 20);
+    store_bind_text(st, 1, person);
+    while ((rc = store_step(st, e)) == STORE_ROW) {
+        enum data_class cls;
+        const struct catalog_dispositif *disp;
+        struct access_target t = {
+            .site_grid = store_column_text(st, 3),
+            .site_code = store_column_text(st, 4),
+            .object_type = "acte",
+            .object_id = store_column_text(st, 0),
+            .person_id = person,
+        };
+        const char *used = NULL;
+        struct err ignored;
+        if (catalog_class_from_code(store_column_text(st, 5), &cls) != 0)
+            continue;
+        t.data_class = cls;
+        err_clear(&ignored);
+        if (access_check(&r->app->cat, &r->user, "dossier.lire", &t, &r->arena, &used, &ignored) !=
+            0)
+            continue; /* not the agent's to see: left out, silently */
+        if (!grant)
+            grant = used;
+        if (!n++)
+            page_html(p, "<table class=\"donnees\" id=\"actes\">\n<caption>Actes enregistrés "
+                         "pour la personne, du plus récent au plus ancien</caption>\n<thead><tr>"
+                         "<th scope=\"col\">Date</th><th scope=\"col\">Acte</th><th "
+                         "scope=\"col\">Site</th><th scope=\"col\">Référence</th></tr></thead>\n"
+                         "<tbody>\n");
+        disp = catalog_find(&r->app->cat, store_column_text(st, 1));
+        PAGE_TPL(
+            p, "<tr><td>{{date}}</td><td>{{act}}</td><td>{{site}}</td><td>{{id}}</td></tr>\n",
+            {"date", page_date(r, store_column_text(st, 2)), false},
+            {"act", disp ? disp->label : store_column_text(st, 1), false},
+            {"site", page_site_label(r, store_column_text(st, 3), store_column_text(st, 4)), false},
+            {"id", store_column_text(st, 0), false});
+        strbuf_addf(&shown, "%s%s", n > 1 ? "," : "", store_column_text(st, 0));
+    }
+    store_finalize(st);
+    if (rc < 0) {
+        strbuf_release(&shown);
+        return -1;
+    }
+    if (n)
+        page_html(p, "</tbody>\n</table>\n");
+    else
+        page_html(p, "<p>Aucun acte que vous puissiez consulter.</p>\n");
+    if (n) {
+        struct access_target t = {
+            .object_type = "acte", .object_id = shown.buf, .person_id = person};
+        if (access_log_append(r->store, r->user.login, "lecture", &t, grant ? grant : "", e) != 0) {
+            strbuf_release(&shown);
+            return -1;
+        }
+    }
+    strbuf_release(&shown);
+    return 0;
+}
+
+static int person_page(struct http_request *r, int status, const char *id,
+                       const struct page_form *f, struct err *e)
 {
     struct case_ctx *c = http_case(r);
-    const char *id = http_str(r, "id");
     struct case_person pe;
     struct case_dossier *d = NULL;
     size_t n = 0, nh = 0;
     struct household hh[4];
-    bool hidden = false;
+    bool hidden = false, reads = page_user_can(r, "dossier.lire");
+    const char *options;
     struct page p;
 
     if (case_person_get(c, id, &pe, e) != 0)
         return -1;
-    if (case_person_dossiers(c, id, &d, &n, e) != 0) {
+    if (reads && case_person_dossiers(c, id, &d, &n, e) != 0) {
         if (e->code != ERR_FORBIDDEN)
             return -1;
         err_clear(e);
@@ -224,6 +576,10 @@ static int person_file(struct http_request *r, struct err *e)
     page_init(&p, r, full_name(r, &pe));
     p.nav = "/personnes";
     page_crumb(&p, "Personnes", "/personnes");
+    page_form_summary(&p, f);
+    options = page_user_can(r, "dossier.ecrire") ? dispositif_options(r, pe.mds, NULL) : "";
+    if (*options)
+        new_request_form(&p, pe.id, f, options);
     page_html(&p, "<section aria-labelledby=\"titre-identite\">\n<h2 id=\"titre-identite\">"
                   "Identité</h2>\n<dl class=\"fiche\">\n");
     dl_row(&p, "Identifiant", pe.id);
@@ -253,79 +609,49 @@ static int person_file(struct http_request *r, struct err *e)
         }
     }
     page_html(&p, "</section>\n");
-    page_html(&p, "<section aria-labelledby=\"titre-dossiers\">\n<h2 id=\"titre-dossiers\">"
-                  "Dossiers</h2>\n");
-    if (hidden)
-        page_html(&p, "<p>Vos droits ne permettent pas de consulter les dossiers de cette "
-                      "personne.</p>\n");
-    else if (!n)
-        page_html(&p, "<p>Aucun dossier que vous puissiez consulter.</p>\n");
-    else {
-        page_html(&p, "<table class=\"donnees\">\n<caption>Dossiers de la personne, du plus "
-                      "récent au plus ancien</caption>\n<thead><tr><th scope=\"col\">Dossier</th>"
-                      "<th scope=\"col\">Dispositif</th><th scope=\"col\">État</th><th "
-                      "scope=\"col\">Ouvert le</th><th scope=\"col\">Site</th><th scope=\"col\" "
-                      "class=\"nombre\">Accordé</th><th scope=\"col\" class=\"nombre\">Versé</th>"
-                      "</tr></thead>\n<tbody>\n");
-        for (size_t i = 0; i < n; i++) {
-            const char *colon = d[i].site ? strchr(d[i].site, ':') : NULL;
-            PAGE_TPL(&p,
-                     "<tr><th scope=\"row\"><a href=\"/dossiers/{{id}}\">{{id}}</a></th>"
-                     "<td>{{disp}}</td><td>{{state}}</td><td>{{opened}}</td><td>{{site}}</td>"
-                     "<td class=\"nombre\">{{granted}}</td><td class=\"nombre\">{{paid}}</td>"
-                     "</tr>\n",
-                     {"id", d[i].id, false}, {"disp", d[i].dispositif_label, false},
-                     {"state", case_state_label(&r->app->cat, d[i].dispositif, d[i].state), false},
-                     {"opened", page_date(r, d[i].opened), false},
-                     {"site",
-                      colon
-                          ? page_site_label(
-                                r, arena_strndup(&r->arena, d[i].site, (size_t)(colon - d[i].site)),
-                                colon + 1)
-                          : "central",
-                      false},
-                     {"granted", page_money(r, d[i].granted), false},
-                     {"paid", d[i].paid > 0 ? page_money(r, d[i].paid) : "", false});
+    if (!reads || hidden) {
+        page_html(&p, "<section aria-labelledby=\"titre-dossiers\">\n<h2 id=\"titre-dossiers\">"
+                      "Dossiers</h2>\n<p>Vos droits ne permettent pas de consulter les dossiers "
+                      "de cette personne.</p>\n</section>\n");
+    } else {
+        page_html(&p, "<section aria-labelledby=\"titre-dossiers\">\n<h2 id=\"titre-dossiers\">"
+                      "Demandes et prestations</h2>\n");
+        dossiers_table(&p, d, n, false);
+        page_html(&p, "</section>\n<section aria-labelledby=\"titre-mesures\">\n<h2 "
+                      "id=\"titre-mesures\">Mesures</h2>\n");
+        dossiers_table(&p, d, n, true);
+        page_html(&p, "</section>\n<section aria-labelledby=\"titre-operations\">\n<h2 "
+                      "id=\"titre-operations\">Dernières opérations</h2>\n");
+        timeline(&p, d, n);
+        page_html(&p, "</section>\n<section aria-labelledby=\"titre-actes\">\n<h2 "
+                      "id=\"titre-actes\">Actes</h2>\n");
+        if (acts_section(&p, pe.id, e) != 0) {
+            page_release(&p);
+            goto fail;
         }
-        page_html(&p, "</tbody>\n</table>\n");
-    }
-    page_html(&p, "</section>\n");
-    {
-        const char *codes[256], *labels[256];
-        size_t k = 0;
-        for (size_t i = 0; i < r->app->cat.ndispositifs && k < ARRAY_SIZE(codes); i++) {
-            const struct catalog_dispositif *dd = &r->app->cat.dispositifs[i];
-            if (!may_open(r, dd) ||
-                (dd->beneficiary != BENEF_PERSONNE && dd->beneficiary != BENEF_FOYER))
-                continue;
-            codes[k] = dd->code;
-            labels[k++] = dd->label;
-        }
-        if (k)
-            PAGE_TPL(&p,
-                     "<section aria-labelledby=\"titre-ouvrir\">\n<h2 id=\"titre-ouvrir\">Ouvrir "
-                     "un dossier</h2>\n<form method=\"get\" action=\"/personnes/{{id}}/"
-                     "nouveau-dossier\" class=\"formulaire en-ligne\">\n<div class=\"champ\">"
-                     "<label for=\"dispositif\">Dispositif</label>\n<select id=\"dispositif\" "
-                     "name=\"dispositif\" required>\n{{options}}</select></div>\n"
-                     "<button type=\"submit\">Continuer</button>\n</form>\n</section>\n",
-                     {"id", pe.id, false},
-                     {"options", page_options(r, codes, labels, k, NULL, NULL), true});
+        page_html(&p, "</section>\n");
     }
     for (size_t i = 0; i < n; i++)
         case_dossier_release(&d[i]);
-    return page_send(&p, 200);
+    return page_send(&p, status);
 fail:
     for (size_t i = 0; i < n; i++)
         case_dossier_release(&d[i]);
     return -1;
 }
 
+static int person_file(struct http_request *r, struct err *e)
+{
+    struct page_form f = {0};
+    return person_page(r, 200, http_str(r, "id"), &f, e);
+}
+
 /* ---- /personnes/:id/nouveau-dossier ---- */
 
 static const struct http_param open_get_params[] = {
     {"id", HTTP_IN_PATH, HTTP_T_ID, true, .doc = "identifiant de la personne (P0000042)"},
-    {"dispositif", HTTP_IN_QUERY, HTTP_T_CODE, true, .doc = "code du dispositif"},
+    {"dispositif", HTTP_IN_QUERY, HTTP_T_CODE, false,
+     .doc = "code du dispositif (absent : la fiche, avec le choix à faire)"},
 };
 
 static const struct http_param open_post_params[] = {
@@ -348,16 +674,12 @@ static const char *fact_hint(struct http_request *r, const struct catalog_fact *
         const char *out;
         strbuf_init(&sb, 256);
         strbuf_addstr(&sb, "En euros, par exemple 150,00");
-        if (f->has_max) {
-            strbuf_addstr(&sb, " ; au plus ");
-            money_format(&sb, f->max);
-        }
         out = arena_strdup(&r->arena, sb.buf);
         strbuf_release(&sb);
         return out;
     }
     case RULES_DATE:
-        return "Format : AAAA-MM-JJ";
+        return NULL;
     case RULES_INT:
         return f->has_min && f->has_max ? arena_printf(&r->arena, "Nombre entier de %lld à %lld",
                                                        (long long)f->min, (long long)f->max)
@@ -422,26 +744,36 @@ static int open_form(struct http_request *r, int status, const struct case_perso
     struct page p;
     const char *date = r->route->method == HTTP_POST ? page_form_value(r, "date") : NULL;
 
-    page_init(&p, r, arena_printf(&r->arena, "Nouveau dossier : %s", d->label));
+    const char *rules = page_params_in_force(r, d, http_case(r)->today);
+
+    page_init(&p, r, arena_printf(&r->arena, "Nouvelle demande : %s", d->label));
     p.nav = "/personnes";
     page_crumb(&p, "Personnes", "/personnes");
     page_crumb(&p, full_name(r, pe), arena_printf(&r->arena, "/personnes/%s", pe->id));
     page_form_summary(&p, f);
+    PAGE_TPL(
+        &p,
+        "<p>Demande de {{name}}{{for}}. Les champs marqués « obligatoire » doivent être "
+        "remplis. La demande enregistrée, le dossier s'ouvre avec les étapes "
+        "suivantes.</p>\n",
+        {"name", full_name(r, pe), false},
+        {"for", hh ? arena_printf(&r->arena, ", pour le foyer « %s »", hh->label) : "", false});
+    if (*rules)
+        PAGE_TPL(&p,
+                 "<section class=\"carte\" aria-labelledby=\"titre-regles\">\n<h2 "
+                 "id=\"titre-regles\">Règles en vigueur aujourd'hui</h2>\n{{rules}}</section>\n",
+                 {"rules", rules, true});
     PAGE_TPL(&p,
-             "<p>Demande de {{name}}{{for}}. Les champs marqués « obligatoire » doivent être "
-             "remplis.</p>\n"
              "<form method=\"post\" action=\"/personnes/{{id}}/nouveau-dossier\" "
              "class=\"formulaire\" novalidate>\n{{csrf}}"
              "<input type=\"hidden\" name=\"dispositif\" value=\"{{disp}}\">\n",
-             {"name", full_name(r, pe), false},
-             {"for", hh ? arena_printf(&r->arena, ", pour le foyer « %s »", hh->label) : "", false},
              {"id", pe->id, false}, {"csrf", page_csrf(r), true}, {"disp", d->code, false});
-    page_field(&p, f, "date", "Date de la demande", "Format : AAAA-MM-JJ ; par défaut aujourd'hui",
+    page_field(&p, f, "date", "Date de la demande", "Laissez vide pour aujourd'hui",
                PAGE_RENDER(r, "<input type=\"date\"{{a}} value=\"{{v}}\">\n",
                            {"a", page_input_attrs(r, f, "date", true), true}, {"v", date, false}));
     for (size_t i = 0; i < d->nfacts; i++)
         fact_control(&p, f, &d->facts[i]);
-    page_html(&p, "<button type=\"submit\">Ouvrir le dossier</button>\n</form>\n");
+    page_html(&p, "<button type=\"submit\">Enregistrer la demande</button>\n</form>\n");
     return page_send(&p, status);
 }
 
@@ -485,6 +817,10 @@ static int open_get(struct http_request *r, struct err *e)
     bool has_hh;
     struct page_form f = {0};
 
+    if (!http_str(r, "dispositif")) {
+        page_form_error(r, &f, "dispositif", "choisissez le dispositif demandé dans la liste");
+        return person_page(r, 400, http_str(r, "id"), &f, e);
+    }
     if (open_prepare(r, http_str(r, "dispositif"), &pe, &d, &hh, &has_hh, e) != 0)
         return -1;
     return open_form(r, 200, &pe, d, has_hh ? &hh : NULL, &f);
@@ -600,7 +936,7 @@ static int open_post(struct http_request *r, struct err *e)
         err_clear(e);
         return open_form(r, 422, &pe, d, has_hh ? &hh : NULL, &f);
     }
-    return page_redirect(r, arena_printf(&r->arena, "/dossiers/%s", a.id));
+    return page_redirect(r, arena_printf(&r->arena, "/dossiers/%s?fait=ouvrir", a.id));
 }
 
 const struct http_route page_person_routes[] = {

@@ -69,11 +69,13 @@ static int placement(void *ctx, const struct indic_def *def, struct report_place
 }
 
 /*
- * The report model of year (as cmd_report builds it), in r's arena; it
- * refers to *layout, which the caller releases after using the model.
+ * The report model of year (as cmd_report builds it), in r's arena: the
+ * definitions and layout frozen with a closed year, today's otherwise
+ * (report_basis_open). The model refers to *b, which the caller releases
+ * after using the model (report_basis_release).
  */
 static struct report_model *build_model(struct http_request *r, int year,
-                                        struct report_layout *layout, struct err *e)
+                                        struct report_basis *b, struct err *e)
 {
     static const char *const g[3] = {INDIC_DEPARTEMENT, REF_GRID_TERRITOIRE, REF_GRID_MDS};
     const struct indic_dict *d = &r->app->dict;
@@ -90,9 +92,9 @@ static struct report_model *build_model(struct http_request *r, int year,
     size_t nsums = 0;
     date_t end;
 
-    if (report_layout_load(layout,
-                           arena_printf(&r->arena, "%s/rapport/rapport.json", r->app->cfg.data_dir),
-                           d, e) != 0)
+    if (report_basis_open(b, r->store, year, d,
+                          arena_printf(&r->arena, "%s/rapport/rapport.json", r->app->cfg.data_dir),
+                          e) != 0)
         return NULL;
     for (size_t i = 0; i < 3; i++) {
         memset(&placed[i], 0, sizeof(placed[i]));
@@ -115,7 +117,8 @@ static struct report_model *build_model(struct http_request *r, int year,
         goto out;
     date_format_iso(paris_today(), today);
     in.year = year;
-    in.dict = d;
+    in.dict = b->dict;
+    in.current = b->current;
     in.cat = &r->app->cat;
     in.dept = &res[0];
     in.terr = &res[1];
@@ -129,10 +132,10 @@ static struct report_model *build_model(struct http_request *r, int year,
         in.placement = placement;
         in.placement_ctx = &pctx;
     }
-    m = report_model_build(layout, &in, &r->arena, e);
+    m = report_model_build(&b->layout, &in, &r->arena, e);
 out:
     if (!m)
-        report_layout_release(layout);
+        report_basis_release(b);
     return m;
 }
 
@@ -192,13 +195,13 @@ static int may_list(struct http_request *r, const struct indic_def *def, const c
 static int rapport_get(struct http_request *r, struct err *e)
 {
     int year = (int)http_int(r, "annee", 0);
-    struct report_layout layout;
+    struct report_basis basis;
     struct report_model *m;
     struct page p;
 
     if (!r->app->has_dict)
         return no_dict(r, e);
-    if (!(m = build_model(r, year, &layout, e)))
+    if (!(m = build_model(r, year, &basis, e)))
         return -1;
     page_init(&p, r, m->title);
     p.nav = "/";
@@ -261,27 +264,27 @@ static int rapport_get(struct http_request *r, struct err *e)
                  {"v", row->cells[m->nmds_areas].text, false});
     }
     page_html(&p, "</tbody>\n</table>\n</div>\n</section>\n");
-    report_layout_release(&layout);
+    report_basis_release(&basis);
     return page_send(&p, 200);
 }
 
 static int rapport_document(struct http_request *r, struct err *e)
 {
-    struct report_layout layout;
+    struct report_basis basis;
     struct report_model *m;
     struct strbuf sb;
     int rc;
 
     if (!r->app->has_dict)
         return no_dict(r, e);
-    if (!(m = build_model(r, (int)http_int(r, "annee", 0), &layout, e)))
+    if (!(m = build_model(r, (int)http_int(r, "annee", 0), &basis, e)))
         return -1;
     strbuf_init(&sb, 4u << 20);
     rc = report_render_html(m, &sb, e);
     if (rc == 0)
         http_text(r, 200, "text/html; charset=utf-8", sb.buf, sb.len);
     strbuf_release(&sb);
-    report_layout_release(&layout);
+    report_basis_release(&basis);
     return rc;
 }
 

@@ -9,6 +9,11 @@
  * is the printable minutes (case_session_minutes) in a page without
  * navigation, styled for print.
  *
+ * /seances lists the sessions of the agent's sites (identity of no one:
+ * commission, date, chair, counts of dossiers), those still to hold first,
+ * then the closed ones of a year; an agent who manages commissions creates
+ * a session there (POST /seances, case_session_create).
+ *
  * Reads are checked and logged by the engine (case_session_get and
  * case_session_minutes log each dossier of the agenda). Fields of the batch
  * form are named "<dossier>-<field>" ("D0000001-montant") so that each
@@ -57,12 +62,7 @@ static const char *outcome_label(const char *code)
 /* May the agent manage commissions (some role has commission.gerer)? */
 static bool can_manage(const struct http_request *r)
 {
-    for (size_t i = 0; i < r->user.ngrants; i++) {
-        const struct catalog_role *role = catalog_role(&r->app->cat, r->user.grants[i].role);
-        if (role && catalog_role_can(role, "commission.gerer"))
-            return true;
-    }
-    return false;
+    return page_user_can(r, "commission.gerer");
 }
 
 /* The outcomes the decider transition of dispositif allows from state. */
@@ -229,7 +229,8 @@ static int seance_page(struct http_request *r, int status, const struct page_for
         return -1;
     open = strcmp(s.state, "close") != 0;
     page_init(&p, r, arena_printf(&r->arena, "Séance %s : %s", s.id, s.commission));
-    page_crumb(&p, "Tableau de bord", "/");
+    p.nav = "/seances";
+    page_crumb(&p, "Commissions", "/seances");
     if (done)
         PAGE_TPL(&p, "<div class=\"message-succes\" role=\"status\"><p>{{m}}</p></div>\n",
                  {"m",
@@ -423,7 +424,301 @@ static int seance_minutes(struct http_request *r, struct err *e)
     return page_send(&p, 200);
 }
 
+/* ---- GET /seances, POST /seances ---- */
+
+static const struct http_param list_params[] = {
+    {"annee", HTTP_IN_QUERY, HTTP_T_INT, false, .min = 2000, .max = 2100,
+     .doc = "année des séances closes à lister (par défaut la plus récente)"},
+    {"creee", HTTP_IN_QUERY, HTTP_T_ID, false, .doc = "la séance qui vient d'être créée"},
+};
+
+static const struct http_param create_params[] = {
+    {"commission", HTTP_IN_BODY, HTTP_T_TEXT, false, .max_len = 200, .doc = "nom de la commission"},
+    {"date", HTTP_IN_BODY, HTTP_T_TEXT, false, .max_len = 10, .doc = "date de la séance"},
+    {"presidence", HTTP_IN_BODY, HTTP_T_TEXT, false, .max_len = 200,
+     .doc = "élu ou cadre qui préside"},
+    {"site", HTTP_IN_BODY, HTTP_T_TEXT, false, .max_len = 80, .doc = "site de la séance"},
+};
+
+struct session_line {
+    const char *id, *commission, *date, *chair, *site, *state;
+    int64_t n, pending;
+};
+
+/* Sessions the agent may read (dossier.lire on their site), state "prevue" or of year y. */
+static int sessions_list(struct http_request *r, bool open, int64_t year, struct session_line **out,
+                         size_t *n, struct err *e)
+{
+    struct store_stmt *st = store_prepare(
+        r->store,
+        "SELECT s.id, s.commission, s.session_date, s.chair, s.site_grid, s.site_code, s.state, "
+        "(SELECT COUNT(*) FROM session_agenda a WHERE a.session = s.id), "
+        "(SELECT COUNT(*) FROM session_agenda a WHERE a.session = s.id AND NOT EXISTS "
+        " (SELECT 1 FROM decision x WHERE x.dossier = a.dossier AND x.session = a.session)) "
+        "FROM commission_session s WHERE (?1 AND s.state = 'prevue') OR (NOT ?1 AND "
+        "s.state = 'close' AND substr(s.session_date, 1, 4) = printf('%04d', ?2)) "
+        "ORDER BY CASE WHEN ?1 THEN s.session_date END, s.session_date DESC, s.id",
+        e);
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return -1;
+    store_bind_int64(st, 1, open ? 1 : 0);
+    store_bind_int64(st, 2, year);
+    while ((rc = store_step(st, e)) == STORE_ROW) {
+        struct access_target t = {
+            .site_grid = store_column_text(st, 4),
+            .site_code = store_column_text(st, 5),
+            .data_class = CLASS_NONE,
+            .object_type = "seance",
+            .object_id = store_column_text(st, 0),
+        };
+        struct err ignored;
+        struct session_line *l;
+        err_clear(&ignored);
+        if (access_check(&r->app->cat, &r->user, "dossier.lire", &t, &r->arena, NULL, &ignored) !=
+            0)
+            continue;
+        if (*n == cap) {
+            struct session_line *grown;
+            cap = cap ? 2 * cap : 32;
+            grown = arena_calloc(&r->arena, cap, sizeof(*grown));
+            if (*n)
+                memcpy(grown, *out, *n * sizeof(*grown));
+            *out = grown;
+        }
+        l = &(*out)[(*n)++];
+        l->id = arena_strdup(&r->arena, store_column_text(st, 0));
+        l->commission = arena_strdup(&r->arena, store_column_text(st, 1));
+        l->date = arena_strdup(&r->arena, store_column_text(st, 2));
+        l->chair = arena_strdup(&r->arena, store_column_text(st, 3));
+        l->site =
+            arena_printf(&r->arena, "%s:%s", store_column_text(st, 4), store_column_text(st, 5));
+        l->state = arena_strdup(&r->arena, store_column_text(st, 6));
+        l->n = store_column_int64(st, 7);
+        l->pending = store_column_int64(st, 8);
+    }
+    store_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The years of the closed sessions, newest first (at most max). */
+static int session_years(struct http_request *r, int64_t *years, size_t max, size_t *n,
+                         struct err *e)
+{
+    struct store_stmt *st = store_prepare(
+        r->store,
+        "SELECT DISTINCT CAST(substr(session_date, 1, 4) AS INTEGER) FROM commission_session "
+        "WHERE state = 'close' ORDER BY 1 DESC",
+        e);
+    int rc;
+
+    *n = 0;
+    if (!st)
+        return -1;
+    while ((rc = store_step(st, e)) == STORE_ROW && *n < max)
+        years[(*n)++] = store_column_int64(st, 0);
+    store_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+static void sessions_table(struct page *p, const char *id, const char *caption,
+                           const struct session_line *s, size_t n)
+{
+    struct http_request *r = p->r;
+
+    PAGE_TPL(p,
+             "<table class=\"donnees\" id=\"{{id}}\">\n<caption>{{cap}}</caption>\n<thead><tr>"
+             "<th scope=\"col\">Séance</th><th scope=\"col\">Date</th><th "
+             "scope=\"col\">Commission</th><th scope=\"col\">Site</th><th "
+             "scope=\"col\">Présidence</th><th scope=\"col\" class=\"nombre\">Dossiers</th><th "
+             "scope=\"col\" class=\"nombre\">À décider</th></tr></thead>\n<tbody>\n",
+             {"id", id, false}, {"cap", caption, false});
+    for (size_t i = 0; i < n; i++)
+        PAGE_TPL(p,
+                 "<tr><th scope=\"row\"><a href=\"/seances/{{id}}\">{{id}}</a></th><td>{{date}}"
+                 "</td><td>{{c}}</td><td>{{site}}</td><td>{{chair}}</td><td "
+                 "class=\"nombre\">{{n}}</td><td class=\"nombre\">{{pending}}</td></tr>\n",
+                 {"id", s[i].id, false}, {"date", page_date(r, s[i].date), false},
+                 {"c", s[i].commission, false}, {"site", site_text(r, s[i].site), false},
+                 {"chair", s[i].chair, false}, {"n", page_int(r, s[i].n), false},
+                 {"pending", page_int(r, s[i].pending), false});
+    page_html(p, "</tbody>\n</table>\n");
+}
+
+static void create_form(struct page *p, const struct page_form *f)
+{
+    struct http_request *r = p->r;
+    const char *codes[32], *labels[32];
+    size_t k = 0;
+    bool post = r->route->method == HTTP_POST;
+
+    for (size_t i = 0; i < r->user.ngrants && k < ARRAY_SIZE(codes); i++) {
+        const struct access_grant *g = &r->user.grants[i];
+        const struct catalog_role *role = catalog_role(&r->app->cat, g->role);
+        const char *site = arena_printf(&r->arena, "%s:%s", g->site_grid, g->site_code);
+        bool dup = false;
+        if (!role || !catalog_role_can(role, "commission.gerer"))
+            continue;
+        for (size_t j = 0; j < k; j++)
+            dup |= !strcmp(codes[j], site);
+        if (dup)
+            continue;
+        codes[k] = site;
+        labels[k++] = page_site_label(r, g->site_grid, g->site_code);
+    }
+    PAGE_TPL(p,
+             "<section aria-labelledby=\"titre-creer\">\n<h2 id=\"titre-creer\">Préparer une "
+             "séance</h2>\n<p>Les dossiers instruits s'inscrivent ensuite à son ordre du jour "
+             "depuis la page de chaque dossier (« Inscrire en commission »).</p>\n"
+             "<form method=\"post\" action=\"/seances\" class=\"formulaire\" "
+             "novalidate>\n{{csrf}}",
+             {"csrf", page_csrf(r), true});
+    page_field(p, f, "commission", "Commission",
+               "Par exemple : Commission locale du fonds de solidarité logement",
+               PAGE_RENDER(r, "<input type=\"text\"{{a}} value=\"{{v}}\">\n",
+                           {"a", page_input_attrs(r, f, "commission", true), true},
+                           {"v", post ? page_form_value(r, "commission") : NULL, false}));
+    page_field(p, f, "date", "Date de la séance", NULL,
+               PAGE_RENDER(r, "<input type=\"date\"{{a}} value=\"{{v}}\">\n",
+                           {"a", page_input_attrs(r, f, "date", false), true},
+                           {"v", post ? page_form_value(r, "date") : NULL, false}));
+    page_field(p, f, "presidence", "Présidence", "L'élu ou le cadre qui préside la séance",
+               PAGE_RENDER(r, "<input type=\"text\"{{a}} value=\"{{v}}\">\n",
+                           {"a", page_input_attrs(r, f, "presidence", true), true},
+                           {"v", post ? page_form_value(r, "presidence") : NULL, false}));
+    page_field(
+        p, f, "site", "Site", NULL,
+        PAGE_RENDER(
+            r, "<select{{a}}>\n{{o}}</select>\n",
+            {"a", page_input_attrs(r, f, "site", false), true},
+            {"o", page_options(r, codes, labels, k, post ? page_form_value(r, "site") : NULL, NULL),
+             true}));
+    page_html(p, "<button type=\"submit\">Créer la séance</button>\n</form>\n</section>\n");
+}
+
+static int sessions_page(struct http_request *r, int status, const struct page_form *f,
+                         struct err *e)
+{
+    int64_t years[64];
+    size_t ny = 0, nopen = 0, nclosed = 0;
+    struct session_line *open = NULL, *closed = NULL;
+    const char *made = r->route->method == HTTP_GET ? http_str(r, "creee") : NULL;
+    int64_t year;
+    struct page p;
+
+    if (session_years(r, years, ARRAY_SIZE(years), &ny, e) != 0)
+        return -1;
+    year = r->route->method == HTTP_GET ? http_int(r, "annee", ny ? years[0] : 0)
+                                        : (ny ? years[0] : 0);
+    if (sessions_list(r, true, 0, &open, &nopen, e) != 0 ||
+        sessions_list(r, false, year, &closed, &nclosed, e) != 0)
+        return -1;
+    page_init(&p, r, "Séances de commission");
+    p.nav = "/seances";
+    if (made)
+        PAGE_TPL(&p,
+                 "<div class=\"message-succes\" role=\"status\"><p>Séance <a "
+                 "href=\"/seances/{{id}}\">{{id}}</a> créée.</p></div>\n",
+                 {"id", made, false});
+    page_form_summary(&p, f);
+    page_html(&p, "<section aria-labelledby=\"titre-a-tenir\">\n<h2 id=\"titre-a-tenir\">Séances "
+                  "à tenir</h2>\n");
+    if (!nopen)
+        page_html(&p, "<p>Aucune séance à tenir sur vos sites.</p>\n");
+    else
+        sessions_table(&p, "seances-a-tenir",
+                       "Séances à tenir, de la plus proche à la plus "
+                       "lointaine",
+                       open, nopen);
+    page_html(&p, "</section>\n");
+    if (can_manage(r))
+        create_form(&p, f);
+    if (!ny)
+        return page_send(&p, status);
+    PAGE_TPL(&p,
+             "<section aria-labelledby=\"titre-closes\">\n<h2 id=\"titre-closes\">Séances "
+             "closes en {{y}}</h2>\n",
+             {"y", arena_printf(&r->arena, "%lld", (long long)year), false});
+    if (ny > 1) {
+        page_html(&p, "<nav aria-label=\"Année des séances closes\"><ul class=\"liens-annees\">\n");
+        for (size_t i = 0; i < ny; i++)
+            PAGE_TPL(&p, "<li><a href=\"/seances?annee={{y}}\"{{cur}}>{{y}}</a></li>\n",
+                     {"y", arena_printf(&r->arena, "%lld", (long long)years[i]), false},
+                     {"cur", years[i] == year ? " aria-current=\"page\"" : "", true});
+        page_html(&p, "</ul></nav>\n");
+    }
+    if (!nclosed)
+        page_html(&p, "<p>Aucune séance close cette année-là sur vos sites.</p>\n");
+    else
+        sessions_table(&p, "seances-closes",
+                       "Séances closes, de la plus récente à la plus "
+                       "ancienne",
+                       closed, nclosed);
+    page_html(&p, "</section>\n");
+    return page_send(&p, status);
+}
+
+static int sessions_get(struct http_request *r, struct err *e)
+{
+    struct page_form f = {0};
+    return sessions_page(r, 200, &f, e);
+}
+
+struct create_arg {
+    const char *commission, *date, *chair, *site, *id;
+};
+
+static int do_create(struct case_ctx *c, void *arg, struct err *e)
+{
+    struct create_arg *a = arg;
+    return case_session_create(c, NULL, a->commission, a->date, a->chair, a->site, &a->id, e);
+}
+
+static int session_create(struct http_request *r, struct err *e)
+{
+    struct page_form f = {0};
+    struct create_arg a = {page_form_value(r, "commission"), page_form_value(r, "date"),
+                           page_form_value(r, "presidence"), page_form_value(r, "site"), NULL};
+    date_t day;
+    struct err sub;
+
+    err_clear(&sub);
+    if (!a.commission)
+        page_form_error(r, &f, "commission", "indiquez le nom de la commission");
+    if (!a.date)
+        page_form_error(r, &f, "date", "indiquez la date de la séance");
+    else if (date_parse_iso(a.date, strlen(a.date), &day, &sub) != 0)
+        page_form_error(r, &f, "date", "date de la séance au format AAAA-MM-JJ attendue");
+    if (!a.chair)
+        page_form_error(r, &f, "presidence", "indiquez qui préside la séance");
+    if (!a.site)
+        page_form_error(r, &f, "site", "choisissez le site de la séance");
+    if (f.n)
+        return sessions_page(r, 400, &f, e);
+    if (case_run(http_case(r), do_create, &a, e) != 0) {
+        if (e->code != ERR_INVALID && e->code != ERR_CONFLICT && e->code != ERR_USAGE &&
+            e->code != ERR_NOT_FOUND)
+            return -1;
+        page_form_error(r, &f, strstr(e->message, "date") ? "date" : NULL, e->message);
+        err_clear(e);
+        return sessions_page(r, 422, &f, e);
+    }
+    return page_redirect(r, arena_printf(&r->arena, "/seances?creee=%s", a.id));
+}
+
 const struct http_route page_seance_routes[] = {
+    {HTTP_GET, "/seances", HTTP_HTML, HTTP_BODY_NONE, .auth = true, .capability = "dossier.lire",
+     .object = "seance", .params = list_params, .nparams = ARRAY_SIZE(list_params),
+     .handler = sessions_get,
+     .summary = "séances de commission des sites de l'agent (page, sans donnée personnelle)"},
+    {HTTP_POST, "/seances", HTTP_HTML, HTTP_BODY_FORM, .auth = true,
+     .capability = "commission.gerer", .object = "seance", .params = create_params,
+     .nparams = ARRAY_SIZE(create_params), .handler = session_create,
+     .summary = "créer une séance de commission (formulaire)"},
     {HTTP_GET, "/seances/:id", HTTP_HTML, HTTP_BODY_NONE, .auth = true,
      .capability = "dossier.lire", .object = "seance", .params = id_params,
      .nparams = ARRAY_SIZE(id_params), .handler = seance_get,

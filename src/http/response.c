@@ -72,28 +72,33 @@ const char *http_status_title(int status)
     }
 }
 
+/* jansson's output, straight into the response body (no intermediate string). */
+static int json_to_body(const char *buffer, size_t size, void *data)
+{
+    struct strbuf *sb = data;
+
+    strbuf_add(sb, buffer, size);
+    return sb->failed ? -1 : 0;
+}
+
 int http_json(struct http_request *r, int status, json_t *doc)
 {
-    char *text;
+    int rc = -1;
 
-    if (!doc) {
+    if (doc) {
+        res_start(r, status, "application/json");
+        rc =
+            json_dump_callback(doc, json_to_body, &r->res.body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(doc);
+        strbuf_addch(&r->res.body, '\n');
+    }
+    if (rc != 0 || r->res.body.failed) {
         struct err e;
         err_set(&e, ERR_NOMEM, "échec de la production du document JSON");
+        strbuf_release(&r->res.body);
+        memset(&r->res.body, 0, sizeof(r->res.body));
         http_error(r, &e);
-        return 0;
     }
-    text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    if (!text) {
-        struct err e;
-        err_set(&e, ERR_NOMEM, "échec de la production du document JSON");
-        http_error(r, &e);
-        return 0;
-    }
-    res_start(r, status, "application/json");
-    strbuf_addstr(&r->res.body, text);
-    strbuf_addch(&r->res.body, '\n');
-    free(text);
     return 0;
 }
 

@@ -150,7 +150,16 @@ struct http_app {
     pthread_mutex_t login_lock; /* one password verification at a time (memory, CPU) */
     struct indic_dict dict;     /* the indicator dictionary (data/indicateurs) */
     bool has_dict;              /* false when it failed to load: /api/indicateurs answers 503 */
+    struct http_home_cache *home; /* the home page's figures (page_home.c); NULL: not cached */
 };
+
+/*
+ * The home page's figures, computed for its indicators only and kept per
+ * (grid, year) until the journal moves (page_home.c). new: NULL when the
+ * dictionary lacks them all. free: c may be NULL.
+ */
+struct http_home_cache *http_home_cache_new(const struct indic_dict *d);
+void http_home_cache_free(struct http_home_cache *c);
 
 struct http_request {
     struct http_app *app;

@@ -11,6 +11,15 @@
  * Each request logs one English line: time, method, route pattern (never
  * the path itself, which may carry an identifier, nor the query), status
  * and duration.
+ *
+ * The access log's rows of a request go to the access logger (group
+ * commit, access/logger.h) through the worker store's log_sink. When the
+ * pipeline has run and rows are still pending, the connection is
+ * suspended; the logger resumes it once their batch is committed (or has
+ * failed: the answer becomes a 500), and the answer leaves only then.
+ * libmicrohttpd must not be stopped with suspended connections:
+ * http_server_stop first waits for them, requests arriving meanwhile
+ * waiting for their rows in place.
  */
 #include "core/compat.h"
 #include "http/http.h"
@@ -23,6 +32,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "access/logger.h"
 #include "http/response.h"
 #include "http/route.h"
 
@@ -42,13 +52,23 @@ struct http_server {
     struct worker workers[HTTP_MAX_THREADS + 1];
     unsigned port;
     FILE *log;
+    /* the access log's group commit (access/logger.h) */
+    struct access_logger *logger;
+    pthread_cond_t idle; /* with lock: suspended went down */
+    unsigned suspended;  /* connections suspended and not yet resumed */
+    bool stopping;       /* no more suspensions: requests wait for their rows in place */
 };
 
 /* One request in flight: the pipeline's request and the server's state. */
 struct conn_req {
     struct http_request r;
+    struct http_server *srv;
+    struct MHD_Connection *con;
+    struct access_log_sink *sink; /* the access-log rows of this request */
     struct timespec t0;
     bool started;   /* the first call (headers) is done */
+    bool ran;       /* the pipeline has run: r.res is the answer */
+    bool suspended; /* waiting for the commit of its access-log rows */
     bool responded; /* a response is queued */
     bool too_large; /* the body passed body_max */
     size_t discarded;
@@ -145,9 +165,10 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *con)
     struct http_server *srv = cls;
     struct conn_req *q = calloc(1, sizeof(*q));
 
-    (void)con;
     if (!q)
         return NULL;
+    q->con = con;
+    q->srv = srv;
     clock_gettime(CLOCK_MONOTONIC, &q->t0);
     http_request_init(&q->r, &srv->app, NULL);
     q->r.target = arena_strdup(&q->r.arena, uri ? uri : "");
@@ -258,6 +279,74 @@ static void first_call(struct http_server *srv, struct conn_req *q, struct MHD_C
     }
 }
 
+/* Resume q's connection, suspended until its access-log rows were settled. */
+static void resume(struct http_server *srv, struct conn_req *q)
+{
+    MHD_resume_connection(q->con);
+    pthread_mutex_lock(&srv->lock);
+    srv->suspended--;
+    pthread_cond_broadcast(&srv->idle);
+    pthread_mutex_unlock(&srv->lock);
+}
+
+/* The logger's callback: q's access-log rows are settled, answer now. */
+static void wake(void *arg)
+{
+    struct conn_req *q = arg;
+
+    resume(q->srv, q);
+}
+
+/*
+ * Run the pipeline with the access-log rows going to q's sink. 0 when the
+ * answer may leave now; 1 when the connection is suspended until the
+ * batch holding the rows is committed (handle is then called again).
+ */
+static int run(struct http_server *srv, struct conn_req *q, struct MHD_Connection *con)
+{
+    bool stopping;
+
+    q->sink = access_log_sink_new(srv->logger, false);
+    q->r.store->log_sink = q->sink;
+    q->r.now = (int64_t)time(NULL);
+    http_request_run(&q->r);
+    q->r.store->log_sink = NULL;
+    q->ran = true;
+    if (access_log_sink_pending(q->sink) == 0)
+        return 0;
+    pthread_mutex_lock(&srv->lock);
+    stopping = srv->stopping;
+    if (!stopping)
+        srv->suspended++;
+    pthread_mutex_unlock(&srv->lock);
+    if (stopping) {
+        access_log_sink_wait(q->sink);
+        return 0;
+    }
+    /* suspended before parking, so that the logger's resume always follows it */
+    q->suspended = true;
+    MHD_suspend_connection(con);
+    if (access_log_sink_park(q->sink, wake, q) == 0)
+        resume(srv, q); /* settled meanwhile */
+    return 1;
+}
+
+/* After the pipeline: the answer, or a 500 when the access log could not be written. */
+static void settle(struct conn_req *q)
+{
+    struct err e;
+
+    q->suspended = false;
+    err_clear(&e);
+    if (q->sink && access_log_sink_status(q->sink, &e) != 0) {
+        /* a read that is not durably logged is not served: whatever the
+           store said (busy, constraint), a server-side failure, 500 */
+        e.code = ERR_DB;
+        q->r.res.nheaders = 0;
+        http_error(&q->r, &e);
+    }
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -291,6 +380,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
     }
     if (q->responded)
         return MHD_YES;
+    if (q->ran) { /* resumed: the access-log rows are settled */
+        settle(q);
+        respond(q, con);
+        return q->responded ? MHD_YES : MHD_NO;
+    }
     if (q->too_large) {
         http_problem(&q->r, 413, "too_large", NULL,
                      arena_printf(&q->r.arena,
@@ -298,8 +392,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
                                   srv->app.cfg.body_max),
                      NULL, NULL);
     } else {
-        q->r.now = (int64_t)time(NULL);
-        http_request_run(&q->r);
+        if (run(srv, q, con) != 0)
+            return MHD_YES;
+        settle(q);
     }
     respond(q, con);
     return q->responded ? MHD_YES : MHD_NO;
@@ -332,6 +427,7 @@ static void completed(void *cls, struct MHD_Connection *con, void **req_cls,
     if (q->r.body.buf)
         memset(q->r.body.buf, 0, q->r.body.cap);
     http_request_release(&q->r);
+    access_log_sink_free(q->sink);
     free(q);
     *req_cls = NULL;
 }
@@ -379,7 +475,8 @@ struct http_server *http_server_start(const struct http_config *cfg, struct err 
     struct http_server *srv;
     struct sockaddr_storage ss;
     const union MHD_DaemonInfo *di;
-    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     char catdir[4096];
 
     if (cfg->threads < 1 || cfg->threads > HTTP_MAX_THREADS) {
@@ -415,6 +512,7 @@ struct http_server *http_server_start(const struct http_config *cfg, struct err 
     srv->app.cfg = *cfg;
     srv->log = cfg->log ? cfg->log : stderr;
     pthread_mutex_init(&srv->lock, NULL);
+    pthread_cond_init(&srv->idle, NULL);
     pthread_mutex_init(&srv->app.login_lock, NULL);
     snprintf(catdir, sizeof(catdir), "%s/catalogue", cfg->data_dir);
     if (catalog_load(&srv->app.cat, catdir, e) != 0) {
@@ -424,11 +522,15 @@ struct http_server *http_server_start(const struct http_config *cfg, struct err 
     snprintf(catdir, sizeof(catdir), "%s/indicateurs", cfg->data_dir);
     if (indic_dict_load(&srv->app.dict, catdir, &srv->app.cat, e) == 0) {
         srv->app.has_dict = true;
+        srv->app.home = http_home_cache_new(&srv->app.dict);
     } else {
         /* the API goes on without the indicators (503 on /api/indicateurs) */
         fprintf(srv->log, "warning: indicator dictionary not loaded: %s\n", err_code_name(e->code));
         err_clear(e);
     }
+    srv->logger = access_logger_start(cfg->db_path, e);
+    if (!srv->logger)
+        goto fail;
     srv->routes = http_routes_all(&srv->app.nroutes);
     srv->app.routes = srv->routes;
     if (http_routes_check(srv->routes, srv->app.nroutes, e) != 0)
@@ -468,15 +570,27 @@ void http_server_stop(struct http_server *srv)
 {
     if (!srv)
         return;
-    if (srv->daemon)
+    if (srv->daemon) {
+        /* libmicrohttpd must not be stopped with suspended connections: from
+           now on requests wait for their rows in place, and those suspended
+           are resumed by the logger as their batches commit */
+        pthread_mutex_lock(&srv->lock);
+        srv->stopping = true;
+        while (srv->suspended > 0)
+            pthread_cond_wait(&srv->idle, &srv->lock);
+        pthread_mutex_unlock(&srv->lock);
         MHD_stop_daemon(srv->daemon); /* joins the threads; requests in progress finish */
+    }
+    access_logger_stop(srv->logger); /* after the daemon: every sink is released */
     for (size_t i = 0; i < ARRAY_SIZE(srv->workers); i++)
         if (srv->workers[i].used)
             store_close(srv->workers[i].store);
+    http_home_cache_free(srv->app.home);
     if (srv->app.has_dict)
         indic_dict_release(&srv->app.dict);
     catalog_release(&srv->app.cat);
     free(srv->routes);
+    pthread_cond_destroy(&srv->idle);
     pthread_mutex_destroy(&srv->lock);
     pthread_mutex_destroy(&srv->app.login_lock);
     free(srv);

@@ -6,6 +6,11 @@
  * that year reads the frozen values (indic_frozen), which survive the purge of the personal data
  * behind them; triggers make them final. Zeros are not stored: an area listed in indicator_area
  * with no row for a figure has the value 0; a NULL value is "not defined" (INDIC_UNDEFINED).
+ *
+ * With the values, each definition is frozen whole (migration 7: its dictionary entry, besides
+ * the texts of migration 5) with the documents the caller gives (the report layout), so that a
+ * closed year is read with the definitions its figures were computed with, whatever the
+ * dictionary says later (indic_dict_frozen, indic_frozen_document, indic_def_change).
  */
 #include "core/compat.h"
 #include "indic/indic_int.h"
@@ -38,11 +43,12 @@ static int closed_by(struct store *s, int year, bool *closed, int64_t *at, const
 }
 
 static int insert_definitions(struct store *s, const struct indic_dict *d,
-                              const struct catalog *cat, int year, struct err *e)
+                              const struct catalog *cat, int year, struct arena *a, struct err *e)
 {
     struct strbuf calc;
     int rc = 0;
 
+    assert(d->frozen_year == 0); /* a frozen dictionary is never frozen again */
     strbuf_init(&calc, 0);
     for (size_t k = 0; k < d->ndefs && rc == 0; k++) {
         const struct indic_def *def = &d->defs[k];
@@ -66,9 +72,40 @@ static int insert_definitions(struct store *s, const struct indic_dict *d,
         store_bind_text(q, 9, def->definition);
         store_bind_text(q, 10, calc.buf);
         rc = store_step_done(q, e);
+        if (rc != 0)
+            break;
+        q = store_prepare(s,
+                          "INSERT INTO indicator_definition_document(year, code, document) "
+                          "VALUES (?, ?, ?)",
+                          e);
+        if (!q) {
+            rc = -1;
+            break;
+        }
+        store_bind_int64(q, 1, year);
+        store_bind_text(q, 2, def->code);
+        store_bind_text(q, 3, indic_def_document(def, a));
+        rc = store_step_done(q, e);
     }
     strbuf_release(&calc);
     return rc;
+}
+
+static int insert_documents(struct store *s, int year, const struct indic_close_doc *docs,
+                            size_t ndocs, struct err *e)
+{
+    for (size_t i = 0; i < ndocs; i++) {
+        struct store_stmt *q = store_prepare(
+            s, "INSERT INTO year_closed_document(year, name, content) VALUES (?, ?, ?)", e);
+        if (!q)
+            return -1;
+        store_bind_int64(q, 1, year);
+        store_bind_text(q, 2, docs[i].name);
+        store_bind_text(q, 3, docs[i].text);
+        if (store_step_done(q, e) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int insert_grid(struct store *s, const struct indic_result *r, int64_t *stored,
@@ -121,6 +158,13 @@ static int insert_grid(struct store *s, const struct indic_result *r, int64_t *s
 int indic_close_year(struct store *s, const struct indic_dict *d, const struct catalog *cat,
                      int year, const char *actor, struct err *e)
 {
+    return indic_close_year_docs(s, d, cat, year, actor, NULL, 0, e);
+}
+
+int indic_close_year_docs(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                          int year, const char *actor, const struct indic_close_doc *docs,
+                          size_t ndocs, struct err *e)
+{
     struct arena a;
     bool closed;
     int64_t at, stored = 0;
@@ -145,8 +189,16 @@ int indic_close_year(struct store *s, const struct indic_dict *d, const struct c
     if (closed) {
         char when[40];
         paris_format_instant(at, when, sizeof(when));
-        err_set(e, ERR_CONFLICT, "l'année %d est déjà close (le %.10s, par %s)", year, when, by);
-        err_hint(e, "une année close l'est définitivement : ses chiffres sont figés");
+        err_set(e, ERR_CONFLICT,
+                "l'année %d est déjà close (le %.10s, par %s) : elle ne peut pas être close une "
+                "seconde fois",
+                year, when, by);
+        err_detail(e, "les chiffres figés ont pu survivre à la purge des données qui les "
+                      "fondent : les recalculer les fausserait");
+        err_hint(e,
+                 "le rapport et « proxima indicateurs show CODE --year %d » lisent les "
+                 "chiffres et les définitions figés à la clôture",
+                 year);
         goto fail;
     }
     {
@@ -160,7 +212,8 @@ int indic_close_year(struct store *s, const struct indic_dict *d, const struct c
         if (store_step_done(q, e) != 0)
             goto fail;
     }
-    if (insert_definitions(s, d, cat, year, e) != 0)
+    if (insert_definitions(s, d, cat, year, &a, e) != 0 ||
+        insert_documents(s, year, docs, ndocs, e) != 0)
         goto fail;
     grids = json_array();
     payload = json_pack("{s:i, s:i, s:o}", "annee", year, "indicateurs", (json_int_t)d->ndefs,
@@ -322,4 +375,186 @@ fail:
     arena_release(&tmp);
     memset(out, 0, sizeof(*out));
     return -1;
+}
+
+/* ---- frozen definitions ------------------------------------------------------ */
+
+int indic_frozen_document(struct store *s, int year, const char *name, struct arena *a,
+                          const char **text, struct err *e)
+{
+    struct store_stmt *q =
+        store_prepare(s, "SELECT content FROM year_closed_document WHERE year = ? AND name = ?", e);
+    int rc;
+
+    *text = NULL;
+    if (!q)
+        return -1;
+    store_bind_int64(q, 1, year);
+    store_bind_text(q, 2, name);
+    rc = store_step(q, e);
+    if (rc == STORE_ROW)
+        *text = arena_strdup(a, store_column_text(q, 0));
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* One row of indicator_definition, with its document when migration 7 froze one. */
+struct frozen_row {
+    const char *code, *label, *section, *unit, *definition, *calculation, *document;
+    int version, scale;
+};
+
+static int frozen_rows(struct store *s, int year, struct arena *a, struct frozen_row **out,
+                       size_t *n, struct err *e)
+{
+    struct store_stmt *q = store_prepare(
+        s,
+        "SELECT d.code, d.label, d.section, d.unit, d.definition, d.calculation, x.document, "
+        "d.version, d.scale FROM indicator_definition d LEFT JOIN indicator_definition_document x "
+        "ON x.year = d.year AND x.code = d.code WHERE d.year = ? ORDER BY d.position",
+        e);
+    size_t cap = 64;
+    int rc;
+
+    *n = 0;
+    if (!q)
+        return -1;
+    store_bind_int64(q, 1, year);
+    *out = arena_calloc(a, cap, sizeof(**out));
+    while ((rc = store_step(q, e)) == STORE_ROW) {
+        struct frozen_row *r;
+        if (*n == cap) {
+            struct frozen_row *grown = arena_calloc(a, 2 * cap, sizeof(*grown));
+            memcpy(grown, *out, cap * sizeof(*grown));
+            *out = grown;
+            cap *= 2;
+        }
+        r = &(*out)[(*n)++];
+        r->code = arena_strdup(a, store_column_text(q, 0));
+        r->label = arena_strdup(a, store_column_text(q, 1));
+        r->section = arena_strdup(a, store_column_text(q, 2));
+        r->unit = arena_strdup(a, store_column_text(q, 3));
+        r->definition = arena_strdup(a, store_column_text(q, 4));
+        r->calculation = arena_strdup(a, store_column_text(q, 5));
+        r->document = store_column_is_null(q, 6) ? NULL : arena_strdup(a, store_column_text(q, 6));
+        r->version = (int)store_column_int64(q, 7);
+        r->scale = (int)store_column_int64(q, 8);
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/*
+ * A year closed before migration 7: the frozen texts over the structure of
+ * the current definition of the same code and version (the version changes
+ * whenever the calculation does), else over no structure at all.
+ */
+static int legacy_defs(const struct frozen_row *rows, size_t n, const struct indic_dict *current,
+                       struct indic_dict *out, struct err *e)
+{
+    out->defs = arena_calloc(&out->arena, n ? n : 1, sizeof(*out->defs));
+    for (size_t k = 0; k < n; k++) {
+        const struct frozen_row *r = &rows[k];
+        const struct indic_def *cur = current ? indic_find(current, r->code) : NULL;
+        struct indic_def *d = &out->defs[k];
+        bool unit_known = false;
+
+        if (cur && cur->version == r->version) {
+            *d = *cur;
+        } else {
+            memset(d, 0, sizeof(*d));
+            d->source = SRC_SOMME; /* nothing known of the calculation but its words */
+            d->file = arena_printf(&out->arena, "%s.json", r->section);
+        }
+        d->code = arena_strdup(&out->arena, r->code);
+        d->label = arena_strdup(&out->arena, r->label);
+        d->section = arena_strdup(&out->arena, r->section);
+        d->definition = arena_strdup(&out->arena, r->definition);
+        d->calculation = arena_strdup(&out->arena, r->calculation);
+        d->version = r->version;
+        d->scale = r->scale;
+        for (int u = 0; u < INDIC_NUNIT && !unit_known; u++)
+            if (!strcmp(r->unit, indic_unit_codes[u])) {
+                d->unit = (enum indic_unit)u;
+                unit_known = true;
+            }
+        if (!unit_known)
+            return err_set(e, ERR_INVALID, "définition figée « %s » : unité inconnue « %s »",
+                           r->code, r->unit);
+    }
+    out->ndefs = n;
+    return 0;
+}
+
+int indic_dict_frozen(struct store *s, int year, const struct indic_dict *current,
+                      struct indic_dict *out, bool *closed, struct err *e)
+{
+    struct arena tmp;
+    struct frozen_row *rows;
+    size_t n, ndocs = 0;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    arena_init(&out->arena, 0);
+    arena_init(&tmp, 0);
+    if (closed_by(s, year, closed, NULL, NULL, &tmp, e) != 0)
+        goto out;
+    if (!*closed) {
+        rc = 0;
+        goto out;
+    }
+    if (frozen_rows(s, year, &tmp, &rows, &n, e) != 0)
+        goto out;
+    for (size_t k = 0; k < n; k++)
+        ndocs += rows[k].document != NULL;
+    if (n > 0 && ndocs == n) {
+        const char **docs = arena_calloc(&tmp, n, sizeof(*docs));
+        for (size_t k = 0; k < n; k++)
+            docs[k] = rows[k].document;
+        arena_release(&out->arena);
+        if (indic_dict_load_documents(
+                out, docs, n, arena_printf(&tmp, "définitions figées à la clôture de %d", year),
+                e) != 0)
+            goto out;
+        for (size_t k = 0; k < n; k++) {
+            struct indic_def *d = &out->defs[k];
+            if (strcmp(d->code, rows[k].code) != 0 || d->version != rows[k].version) {
+                err_set(e, ERR_TAMPERED,
+                        "définitions figées de %d : le document de « %s » ne correspond pas à "
+                        "sa définition (version %d)",
+                        year, rows[k].code, rows[k].version);
+                goto out;
+            }
+            d->calculation = arena_strdup(&out->arena, rows[k].calculation);
+        }
+    } else if (legacy_defs(rows, n, current, out, e) != 0) {
+        goto out;
+    }
+    out->frozen_year = year;
+    rc = 0;
+out:
+    arena_release(&tmp);
+    if (rc != 0)
+        indic_dict_release(out);
+    return rc;
+}
+
+const char *indic_def_change(const struct indic_def *frozen, const struct indic_dict *current,
+                             struct arena *a)
+{
+    const struct indic_def *cur = current ? indic_find(current, frozen->code) : NULL;
+
+    if (!current)
+        return NULL;
+    if (!cur)
+        return arena_printf(a,
+                            "indicateur retiré du dictionnaire depuis la clôture : version %d à "
+                            "la clôture, plus de définition aujourd'hui",
+                            frozen->version);
+    if (cur->version == frozen->version)
+        return NULL;
+    return arena_printf(a,
+                        "définition modifiée depuis la clôture : version %d à la clôture, "
+                        "version %d aujourd'hui",
+                        frozen->version, cur->version);
 }

@@ -135,14 +135,17 @@ void eng_derive(struct eng *g, struct eng_grid *gr, size_t k, unsigned char *sta
                 gr->acc[eng_cell(gr, k, a, p)] =
                     ratio_value(gr->acc[eng_cell(gr, n, a, p)], gr->acc[eng_cell(gr, m, a, p)]);
     } else {
-        for (size_t t = 0; t < def->nterms; t++)
-            eng_derive(g, gr, (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs), state);
+        /* the terms' indexes once, not per cell (a linear search by code) */
+        size_t *x = arena_calloc(&g->tmp, def->nterms ? def->nterms : 1, sizeof(*x));
+        for (size_t t = 0; t < def->nterms; t++) {
+            x[t] = (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs);
+            eng_derive(g, gr, x[t], state);
+        }
         for (size_t a = 0; a <= gr->nareas + 1; a++) {
             for (int p = 0; p < INDIC_MONTHS; p++) {
                 int64_t sum = 0;
                 for (size_t t = 0; t < def->nterms && sum != INDIC_UNDEFINED; t++) {
-                    size_t x = (size_t)(indic_find(g->d, def->terms[t]) - g->d->defs);
-                    int64_t v = gr->acc[eng_cell(gr, x, a, p)];
+                    int64_t v = gr->acc[eng_cell(gr, x[t], a, p)];
                     sum = v == INDIC_UNDEFINED ? INDIC_UNDEFINED : sum + v;
                 }
                 gr->acc[eng_cell(gr, k, a, p)] = sum;

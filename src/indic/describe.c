@@ -149,6 +149,11 @@ static const char *measure_words(enum indic_measure m)
 
 void indic_describe(const struct indic_def *def, const struct catalog *cat, struct strbuf *out)
 {
+    if (def->calculation) {
+        /* frozen with a closed year: the words of then, not today's catalogue labels */
+        strbuf_addstr(out, def->calculation);
+        return;
+    }
     strbuf_addf(out, "Source : %s\n", source_words(def->source));
     if (def->source == SRC_RAPPORT) {
         strbuf_addf(out,
@@ -197,8 +202,9 @@ void indic_describe(const struct indic_def *def, const struct catalog *cat, stru
             strbuf_addf(out, "%s%s", k ? ", " : "", f->values[k]);
         strbuf_addch(out, '\n');
     }
-    if (def->condition)
-        strbuf_addf(out, "Condition : %s\n", rules_expr_source(def->condition));
+    if (def->condition_text || def->condition)
+        strbuf_addf(out, "Condition : %s\n",
+                    def->condition_text ? def->condition_text : rules_expr_source(def->condition));
     strbuf_addf(out, "Mesure : %s", measure_words(def->measure));
     if (def->sum_fact)
         strbuf_addf(out, " « %s »", def->sum_fact);

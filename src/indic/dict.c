@@ -10,6 +10,11 @@
  * the rules language), ratios and sums (their terms exist, with consistent
  * units, and no cycle). The engine (engine.c) can then trust every field.
  * Messages name the file, the indicator, the field and the value.
+ *
+ * The same parser reads back the definitions frozen with a closed year
+ * (indic_def_document, indic_dict_load_documents): every key and code is
+ * checked again, but not against today's catalogue, and conditions are kept
+ * as text.
  */
 #include "core/compat.h"
 #include "indic/indic_int.h"
@@ -59,6 +64,7 @@ struct dload {
     struct err *e;
     struct indic_def *defs;
     size_t ndefs, cap;
+    bool frozen; /* frozen documents: no catalogue, conditions kept as text */
 };
 
 static int dl_fail(struct dload *l, const char *field, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -81,26 +87,7 @@ static int dl_fail(struct dload *l, const char *field, const char *fmt, ...)
 
 static const char *dl_show(struct dload *l, const json_t *v)
 {
-    char *s;
-    const char *r;
-    size_t n;
-
-    if (json_is_string(v))
-        return json_string_value(v);
-    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!s)
-        return "?";
-    n = strlen(s);
-    if (n > DL_SHOW_MAX) {
-        n = DL_SHOW_MAX;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-        r = arena_printf(l->a, "%.*s…", (int)n, s);
-    } else {
-        r = arena_strdup(l->a, s);
-    }
-    free(s);
-    return r;
+    return json_excerpt(l->a, v, DL_SHOW_MAX);
 }
 
 static int dl_keys(struct dload *l, json_t *o, const char *const *allowed)
@@ -372,6 +359,15 @@ static const char *filter_value(struct dload *l, const char *fact, const struct 
     return NULL;
 }
 
+/* A value of a frozen filter: already in the text form (indic_def_document). */
+static const char *frozen_filter_value(struct dload *l, const char *fact, json_t *v)
+{
+    if (json_is_string(v))
+        return arena_strdup(l->a, json_string_value(v));
+    dl_fail(l, "faits", "fait « %s » : valeur figée %s, texte attendu", fact, dl_show(l, v));
+    return NULL;
+}
+
 static int load_filters(struct dload *l, json_t *o, struct indic_def *d)
 {
     json_t *obj = json_object_get(o, "faits"), *v;
@@ -386,11 +382,11 @@ static int load_filters(struct dload *l, json_t *o, struct indic_def *d)
     json_object_foreach(obj, fact, v)
     {
         struct indic_fact_filter *f = &d->filters[d->nfilters++];
-        const struct catalog_fact *cf;
+        const struct catalog_fact *cf = NULL;
         const char *missing;
         size_t n = json_is_array(v) ? json_array_size(v) : 1;
 
-        if (fact_type(l, d, fact, &cf, &missing) == RULES_ABSENT) {
+        if (!l->frozen && fact_type(l, d, fact, &cf, &missing) == RULES_ABSENT) {
             dl_fail(l, "faits", "fait « %s » absent (ou d'un autre type) dans le dispositif « %s »",
                     fact, missing ? missing : "?");
             return err_hint(l->e, "« proxima catalogue show %s » donne ses faits",
@@ -402,7 +398,8 @@ static int load_filters(struct dload *l, json_t *o, struct indic_def *d)
         f->values = arena_calloc(l->a, n, sizeof(*f->values));
         for (size_t i = 0; i < n; i++) {
             json_t *x = json_is_array(v) ? json_array_get(v, i) : v;
-            const char *t = filter_value(l, fact, cf, x);
+            const char *t =
+                l->frozen ? frozen_filter_value(l, fact, x) : filter_value(l, fact, cf, x);
             if (!t)
                 return -1;
             f->values[f->nvalues++] = t;
@@ -451,7 +448,8 @@ static int load_condition(struct dload *l, json_t *o, struct indic_def *d)
 
     if (dl_str(l, o, "condition", false, &src) < 0)
         return -1;
-    if (!src)
+    d->condition_text = src;
+    if (!src || l->frozen)
         return 0;
     d->condition = rules_compile(l->a, src, strlen(src), cond_type, &env, l->e);
     if (!d->condition) {
@@ -560,9 +558,9 @@ static int load_row_source(struct dload *l, json_t *o, struct indic_def *d)
     if (d->sum_fact && d->measure != MEASURE_SOMME_FAIT)
         return dl_fail(l, "fait_somme", "sans objet pour la mesure « %s »",
                        indic_measure_code(d->measure));
-    if (check_dispositifs(l, d) < 0)
+    if (!l->frozen && check_dispositifs(l, d) < 0)
         return -1;
-    if (d->sum_fact) {
+    if (d->sum_fact && !l->frozen) {
         const struct catalog_fact *f;
         const char *missing;
         if (fact_type(l, d, d->sum_fact, &f, &missing) != RULES_INT)
@@ -702,6 +700,20 @@ static int load_def(struct dload *l, json_t *o, size_t idx, struct indic_def *d)
     return dl_fail(l, "source", "source non prise en charge");
 }
 
+/* The next free definition of l, the array grown as needed. */
+static struct indic_def *dl_slot(struct dload *l)
+{
+    if (l->ndefs == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        struct indic_def *grown = arena_calloc(l->a, cap, sizeof(*grown));
+        if (l->ndefs)
+            memcpy(grown, l->defs, l->ndefs * sizeof(*grown));
+        l->defs = grown;
+        l->cap = cap;
+    }
+    return &l->defs[l->ndefs];
+}
+
 static int load_file(struct dload *l, json_t *root)
 {
     static const char *const keys[] = {"indicateurs", NULL};
@@ -720,15 +732,7 @@ static int load_file(struct dload *l, json_t *root)
                        "est le code de leur section (minuscules, chiffres, _)");
     json_array_foreach(arr, i, o)
     {
-        if (l->ndefs == l->cap) {
-            size_t cap = l->cap ? 2 * l->cap : 64;
-            struct indic_def *grown = arena_calloc(l->a, cap, sizeof(*grown));
-            if (l->ndefs)
-                memcpy(grown, l->defs, l->ndefs * sizeof(*grown));
-            l->defs = grown;
-            l->cap = cap;
-        }
-        if (load_def(l, o, i, &l->defs[l->ndefs]) < 0)
+        if (load_def(l, o, i, dl_slot(l)) < 0)
             return -1;
         l->ndefs++;
     }
@@ -873,18 +877,39 @@ static int list_files(struct arena *a, const char *dir, const char ***names, siz
     return 0;
 }
 
+/* A loader filling d (its arena initialised). */
+static void dl_begin(struct dload *l, struct indic_dict *d, const struct catalog *cat,
+                     struct err *e)
+{
+    memset(d, 0, sizeof(*d));
+    arena_init(&d->arena, 0);
+    memset(l, 0, sizeof(*l));
+    l->a = &d->arena;
+    l->cat = cat;
+    l->frozen = cat == NULL;
+    l->e = e;
+}
+
+/* The cross checks, then d holds the definitions of l; on failure d is released. */
+static int dl_end(struct dload *l, struct indic_dict *d)
+{
+    if (check_references(l) < 0) {
+        indic_dict_release(d);
+        return -1;
+    }
+    d->defs = l->defs;
+    d->ndefs = l->ndefs;
+    return 0;
+}
+
 int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog *cat, struct err *e)
 {
     struct dload l;
     const char **names;
     size_t n;
 
-    memset(d, 0, sizeof(*d));
-    arena_init(&d->arena, 0);
-    memset(&l, 0, sizeof(l));
-    l.a = &d->arena;
-    l.cat = cat;
-    l.e = e;
+    assert(cat);
+    dl_begin(&l, d, cat, e);
     if (list_files(&d->arena, dir, &names, &n, e) < 0)
         goto fail;
     for (size_t i = 0; i < n; i++) {
@@ -909,14 +934,12 @@ int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog 
     /* messages of the cross checks name the file by its path */
     for (size_t i = 0; i < l.ndefs; i++)
         l.defs[i].file = arena_printf(l.a, "%s/%s", dir, l.defs[i].file);
-    if (check_references(&l) < 0)
-        goto fail;
-    for (size_t i = 0; i < l.ndefs; i++) {
-        const char *slash = strrchr(l.defs[i].file, '/');
-        l.defs[i].file = slash ? slash + 1 : l.defs[i].file;
+    if (dl_end(&l, d) < 0)
+        return -1;
+    for (size_t i = 0; i < d->ndefs; i++) {
+        const char *slash = strrchr(d->defs[i].file, '/');
+        d->defs[i].file = slash ? slash + 1 : d->defs[i].file;
     }
-    d->defs = l.defs;
-    d->ndefs = l.ndefs;
     return 0;
 
 fail:
@@ -937,4 +960,110 @@ const struct indic_def *indic_find(const struct indic_dict *d, const char *code)
         if (!strcmp(d->defs[i].code, code))
             return &d->defs[i];
     return NULL;
+}
+
+/* ---- frozen definitions ------------------------------------------------------ */
+
+static json_t *codes_json(const char *const *codes, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(codes[i]));
+    return arr;
+}
+
+const char *indic_def_document(const struct indic_def *def, struct arena *a)
+{
+    json_t *o = json_object();
+    char *text;
+    const char *r;
+
+    json_object_set_new(o, "code", json_string(def->code));
+    json_object_set_new(o, "libelle", json_string(def->label));
+    json_object_set_new(o, "section", json_string(def->section));
+    json_object_set_new(o, "unite", json_string(indic_unit_code(def->unit)));
+    if (def->unit == UNIT_DECIMAL)
+        json_object_set_new(o, "echelle", json_integer(def->scale));
+    json_object_set_new(o, "version", json_integer(def->version));
+    json_object_set_new(o, "definition", json_string(def->definition));
+    json_object_set_new(o, "source", json_string(indic_source_code(def->source)));
+    switch (def->source) {
+    case SRC_DECISIONS:
+    case SRC_PAIEMENTS:
+    case SRC_DOSSIERS:
+    case SRC_ACTES:
+        json_object_set_new(o, "dispositifs", codes_json(def->dispositifs, def->ndispositifs));
+        if (def->source == SRC_DECISIONS) {
+            json_t *arr = json_array();
+            for (int k = 0; k < OUTCOME__COUNT; k++)
+                if (def->outcomes[k])
+                    json_array_append_new(
+                        arr, json_string(catalog_outcome_code((enum catalog_outcome)k)));
+            json_object_set_new(o, "decisions", arr);
+        }
+        if (def->nfilters) {
+            json_t *f = json_object();
+            for (size_t i = 0; i < def->nfilters; i++)
+                json_object_set_new(f, def->filters[i].fact,
+                                    codes_json(def->filters[i].values, def->filters[i].nvalues));
+            json_object_set_new(o, "faits", f);
+        }
+        if (def->condition_text)
+            json_object_set_new(o, "condition", json_string(def->condition_text));
+        json_object_set_new(o, "mesure", json_string(indic_measure_code(def->measure)));
+        if (def->sum_fact)
+            json_object_set_new(o, "fait_somme", json_string(def->sum_fact));
+        json_object_set_new(o, "date", json_string(indic_date_code(def->date)));
+        json_object_set_new(o, "lieu", json_string(indic_place_code(def->place)));
+        break;
+    case SRC_FAIT_SITE:
+        json_object_set_new(o, "fait_site", json_string(def->site_fact));
+        json_object_set_new(o, "grille", json_string(def->site_grid));
+        break;
+    case SRC_RAPPORT:
+        json_object_set_new(o, "numerateur", json_string(def->numerator));
+        json_object_set_new(o, "denominateur", json_string(def->denominator));
+        break;
+    case SRC_SOMME:
+        json_object_set_new(o, "somme_de", codes_json(def->terms, def->nterms));
+        break;
+    }
+    text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!text) { /* strings and integers only: nothing but memory can fail */
+        fprintf(stderr, "proxima: out of memory (definition document)\n");
+        abort();
+    }
+    r = arena_strdup(a, text);
+    free(text);
+    return r;
+}
+
+int indic_dict_load_documents(struct indic_dict *d, const char *const *docs, size_t n,
+                              const char *origin, struct err *e)
+{
+    struct dload l;
+
+    dl_begin(&l, d, NULL, e);
+    for (size_t i = 0; i < n; i++) {
+        json_t *root = json_parse(docs[i], strlen(docs[i]), origin, 0, e), *sec;
+        int rc;
+
+        if (!root)
+            goto fail;
+        /* a document is its own file: the section check of load_def holds */
+        sec = json_is_object(root) ? json_object_get(root, "section") : NULL;
+        l.file = arena_printf(l.a, "%s.json", json_is_string(sec) ? json_string_value(sec) : "-");
+        l.path = origin;
+        rc = load_def(&l, root, i, dl_slot(&l));
+        json_decref(root);
+        if (rc < 0)
+            goto fail;
+        l.ndefs++;
+    }
+    return dl_end(&l, d);
+
+fail:
+    indic_dict_release(d);
+    return -1;
 }

@@ -5,6 +5,9 @@
  * each (indicator, area, id), the months in which the id was already
  * counted. Open addressing with linear probing, power-of-two sizes, grown at
  * half load; allocation failure aborts (die_nomem), as everywhere in proxima.
+ * Identifiers made of a prefix and digits are also indexed by their number
+ * (struct strset, indic_int.h): a look-up of a person among the year's
+ * addresses is then one array access.
  */
 #include "core/compat.h"
 #include "indic/indic_int.h"
@@ -57,6 +60,7 @@ void strset_init(struct strset *s, struct arena *a)
 
 void strset_release(struct strset *s)
 {
+    free(s->num);
     free(s->strs);
     free(s->hashes);
     free(s->slots);
@@ -76,11 +80,68 @@ static void strset_rehash(struct strset *s, size_t nslots)
     }
 }
 
+/* The number of p[0..len) when it has the form of the set's numbered strings, else -1. */
+static int64_t num_of(const struct strset *s, const char *p, size_t len)
+{
+    int64_t v = 0;
+
+    if (s->num_off || !s->num_ndig || len != s->num_plen + s->num_ndig ||
+        memcmp(p, s->num_prefix, s->num_plen) != 0)
+        return -1;
+    for (size_t i = s->num_plen; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+/* Decide the form of the numbered strings from the first string: a short prefix, then digits. */
+static void num_form(struct strset *s, const char *p, size_t len)
+{
+    size_t plen = 0;
+
+    while (plen < len && (p[plen] < '0' || p[plen] > '9'))
+        plen++;
+    s->num_off = plen >= sizeof(s->num_prefix) || len - plen < 1 || len - plen > 9;
+    for (size_t i = plen; i < len && !s->num_off; i++)
+        s->num_off = p[i] < '0' || p[i] > '9';
+    if (s->num_off)
+        return;
+    memcpy(s->num_prefix, p, plen);
+    s->num_plen = plen;
+    s->num_ndig = len - plen;
+}
+
+/* Record string i under its number v; off when the numbers are too sparse. */
+static void num_put(struct strset *s, int64_t v, uint32_t i)
+{
+    if ((size_t)v >= s->nnum) {
+        size_t cap = s->nnum ? 2 * s->nnum : 1024;
+        while (cap <= (size_t)v)
+            cap *= 2;
+        if (cap > 16 * (s->n + 1) + 65536) {
+            free(s->num);
+            s->num = NULL;
+            s->nnum = 0;
+            s->num_off = true;
+            return;
+        }
+        s->num = xrealloc(s->num, cap, sizeof(*s->num));
+        memset(s->num + s->nnum, 0, (cap - s->nnum) * sizeof(*s->num));
+        s->nnum = cap;
+    }
+    s->num[v] = i + 1;
+}
+
 int64_t strset_find(const struct strset *s, const char *p, size_t len)
 {
     uint64_t h;
     size_t k;
+    int64_t v = num_of(s, p, len);
 
+    if (v >= 0)
+        return (size_t)v < s->nnum ? (int64_t)s->num[v] - 1 : -1;
     if (!s->nslots)
         return -1;
     h = hash_bytes(p, len);
@@ -94,9 +155,16 @@ int64_t strset_find(const struct strset *s, const char *p, size_t len)
 
 uint32_t strset_add(struct strset *s, const char *p, size_t len)
 {
-    uint64_t h = hash_bytes(p, len);
+    uint64_t h;
     size_t k;
+    int64_t v;
 
+    if (s->n == 0 && !s->num_off && !s->num_ndig)
+        num_form(s, p, len);
+    v = num_of(s, p, len);
+    if (v >= 0 && (size_t)v < s->nnum && s->num[v])
+        return s->num[v] - 1;
+    h = hash_bytes(p, len);
     if (2 * (s->n + 1) > s->nslots)
         strset_rehash(s, s->nslots ? 2 * s->nslots : 64);
     for (k = (size_t)h & (s->nslots - 1); s->slots[k]; k = (k + 1) & (s->nslots - 1)) {
@@ -114,6 +182,8 @@ uint32_t strset_add(struct strset *s, const char *p, size_t len)
     s->strs[s->n] = arena_strndup(s->a, p, len);
     s->hashes[s->n] = h;
     s->slots[k] = (uint32_t)s->n + 1;
+    if (v >= 0)
+        num_put(s, v, (uint32_t)s->n);
     return (uint32_t)s->n++;
 }
 

@@ -113,12 +113,24 @@ struct indic_def {
     size_t nterms;
     const char *file;     /* dictionary file it comes from: "insertion.json" */
     bool condition_dated; /* the condition reads date, debut_periode or fin_periode */
+    /* added with the frozen definitions (close.c) */
+    const char *condition_text; /* the condition as written, NULL if none */
+    /* a frozen definition: the calculation in words as indic_describe wrote
+       it at the closing (indic_describe then gives it back); NULL otherwise */
+    const char *calculation;
 };
 
 struct indic_dict {
     struct arena arena;
     struct indic_def *defs;
     size_t ndefs;
+    /*
+     * 0 for a dictionary loaded from data/indicateurs/; the year for the
+     * definitions frozen when that year was closed (indic_dict_frozen): their
+     * conditions are not compiled (condition NULL, condition_text kept), so
+     * the engine must never be given such a dictionary.
+     */
+    int frozen_year;
 };
 
 /*
@@ -256,6 +268,7 @@ const char *indic_place_code(enum indic_place p);
  * names its terms.
  */
 void indic_describe(const struct indic_def *def, const struct catalog *cat, struct strbuf *out);
+/* (A frozen definition gives back the text written at the closing: def->calculation.) */
 
 /*
  * French display of a value of unit (scale for UNIT_DECIMAL): "48 137",
@@ -285,6 +298,71 @@ int indic_close_year(struct store *s, const struct indic_dict *d, const struct c
 /* True and the frozen values when year is closed (then the report reads these). */
 int indic_frozen(struct store *s, int year, const char *grid, struct arena *a,
                  struct indic_result *out, bool *closed, struct err *e);
+
+/* ---- frozen definitions (migration 7) ------------------------------------- */
+
+/*
+ * A document of the data directory frozen with the year when it is closed,
+ * by its path under the data directory ("rapport/rapport.json"): what a
+ * reader of the closed year needs besides the definitions.
+ */
+struct indic_close_doc {
+    const char *name;
+    const char *text;
+};
+
+/*
+ * indic_close_year, storing besides each definition its document
+ * (indic_def_document) and the ndocs documents docs, in the same
+ * transaction. A closed year is refused (ERR_CONFLICT) whatever the options:
+ * its figures may have outlived the data they were computed from.
+ */
+int indic_close_year_docs(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                          int year, const char *actor, const struct indic_close_doc *docs,
+                          size_t ndocs, struct err *e);
+
+/*
+ * The definition def as a dictionary entry (the keys of docs/INDICATEURS.md,
+ * filter values in the engine's text form, the condition as written, "note"
+ * left out), compact JSON in a; indic_dict_load_documents reads it back.
+ */
+const char *indic_def_document(const struct indic_def *def, struct arena *a);
+
+/*
+ * A dictionary from n documents of indic_def_document (origin names them in
+ * messages): every key, code and enumerated value is checked as in
+ * indic_dict_load, and ratios and sums name indicators of the documents,
+ * but nothing is checked against a catalogue (the definitions were checked
+ * when they were written) and conditions are not compiled. d->frozen_year
+ * is left 0 for the caller to set.
+ */
+int indic_dict_load_documents(struct indic_dict *d, const char *const *docs, size_t n,
+                              const char *origin, struct err *e);
+
+/*
+ * The definitions frozen when year was closed, in the order frozen, each
+ * with its calculation in words as it was (*closed false and out empty when
+ * the year is open). A year closed before migration 7 has no documents:
+ * its texts (label, unit, version, definition, calculation) are the frozen
+ * ones and its structure is borrowed from the definition of the same code
+ * in current (then current must outlive out), or empty when current no
+ * longer has the code. Release out with indic_dict_release.
+ */
+int indic_dict_frozen(struct store *s, int year, const struct indic_dict *current,
+                      struct indic_dict *out, bool *closed, struct err *e);
+
+/* The document name frozen with year, in a; *text NULL when there is none. */
+int indic_frozen_document(struct store *s, int year, const char *name, struct arena *a,
+                          const char **text, struct err *e);
+
+/*
+ * How the definition frozen with a closed year compares with the current
+ * dictionary, in French, or NULL when the version is the same: "définition
+ * modifiée depuis la clôture : version 1 à la clôture, version 2
+ * aujourd'hui", or that the indicator left the dictionary.
+ */
+const char *indic_def_change(const struct indic_def *frozen, const struct indic_dict *current,
+                             struct arena *a);
 
 /*
  * The dossiers (or acts, payments) behind a figure: ids of the rows counted

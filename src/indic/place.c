@@ -39,8 +39,15 @@ int64_t indic_div_round(int64_t a, int64_t b)
 
 bool eng_parse_date(const char *s, date_t *out)
 {
+    return eng_parse_daten(s, strnlen(s, 11), out);
+}
+
+bool eng_parse_daten(const char *s, size_t n, date_t *out)
+{
     int y, m, d;
 
+    if (n != 10)
+        return false;
     for (int i = 0; i < 10; i++) {
         if (i == 4 || i == 7) {
             if (s[i] != '-')
@@ -49,8 +56,6 @@ bool eng_parse_date(const char *s, date_t *out)
             return false;
         }
     }
-    if (s[10] != '\0')
-        return false;
     y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     m = (s[5] - '0') * 10 + (s[6] - '0');
     d = (s[8] - '0') * 10 + (s[9] - '0');
@@ -363,10 +368,9 @@ static int dated_load(struct eng *g, struct dated *t, const char *sql, const cha
     return rc < 0 ? -1 : 0;
 }
 
-int eng_load_residence(struct eng *g)
+int eng_load_addresses(struct eng *g)
 {
     dated_init(g, &g->addresses);
-    dated_init(g, &g->demandeurs);
     dated_init(g, &g->orgs);
     for (size_t i = 0; i < g->ngrids; i++)
         dated_init(g, &g->grids[i].assign);
@@ -374,10 +378,6 @@ int eng_load_residence(struct eng *g)
                    "SELECT person, valid_from, COALESCE(valid_to, ''), commune "
                    "FROM person_address ORDER BY person, valid_from",
                    NULL, true) < 0 ||
-        dated_load(g, &g->demandeurs,
-                   "SELECT household, valid_from, COALESCE(valid_to, ''), person "
-                   "FROM household_member WHERE role = 'demandeur' ORDER BY household, valid_from",
-                   NULL, false) < 0 ||
         dated_load(g, &g->orgs,
                    "SELECT id, '', '', commune FROM organisation WHERE commune IS NOT NULL "
                    "ORDER BY id",
@@ -394,6 +394,16 @@ int eng_load_residence(struct eng *g)
             return -1;
     }
     return 0;
+}
+
+int eng_load_applicants(struct eng *g)
+{
+    dated_init(g, &g->demandeurs);
+    return dated_load(
+        g, &g->demandeurs,
+        "SELECT household, valid_from, COALESCE(valid_to, ''), person "
+        "FROM household_member WHERE role = 'demandeur' ORDER BY household, valid_from",
+        NULL, false);
 }
 
 /* The index of key in t, looked up once per row (*cache -2: not yet), or -1. */
@@ -428,7 +438,13 @@ static size_t row_site_area(struct eng *g, struct eng_grid *gr, struct eng_row *
             memcpy(key, r->site_grid, glen);
             key[glen] = ':';
             memcpy(key + glen + 1, r->site_code, clen);
-            r->k_site = strset_add(&g->site_keys, key, glen + 1 + clen);
+            key[glen + 1 + clen] = '\0';
+            /* rows often have the site of the row before */
+            if (g->last_site >= 0 && !strcmp(g->site_keys.strs[g->last_site], key))
+                r->k_site = g->last_site;
+            else
+                r->k_site = strset_add(&g->site_keys, key, glen + 1 + clen);
+            g->last_site = r->k_site;
         }
     }
     if (r->k_site < 0)
@@ -450,16 +466,36 @@ static size_t row_site_area(struct eng *g, struct eng_grid *gr, struct eng_row *
     return gr->by_site[i];
 }
 
+static enum eng_bkind bkind_of(const char *btype)
+{
+    if (!btype)
+        return BK_NONE;
+    if (!strcmp(btype, "personne"))
+        return BK_PERSONNE;
+    if (!strcmp(btype, "foyer"))
+        return BK_FOYER;
+    if (!strcmp(btype, "organisation"))
+        return BK_ORGANISATION;
+    if (!strcmp(btype, "commune"))
+        return BK_COMMUNE;
+    return BK_OTHER;
+}
+
 /* The beneficiary's commune on day: its index in g->communes, or -1. */
 static int64_t row_commune(struct eng *g, struct eng_row *r, date_t day)
 {
     const struct dated_entry *x = NULL, *applicant;
 
-    if (!r->btype) {
+    if (r->bkind == BK_UNSET)
+        r->bkind = (uint8_t)bkind_of(r->btype);
+    switch ((enum eng_bkind)r->bkind) {
+    case BK_NONE:
         x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->person, &r->k_person), day);
-    } else if (!strcmp(r->btype, "personne")) {
+        break;
+    case BK_PERSONNE:
         x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->benef, &r->k_benef), day);
-    } else if (!strcmp(r->btype, "foyer")) {
+        break;
+    case BK_FOYER:
         applicant =
             dated_at_key(&g->demandeurs, dated_key(&g->demandeurs, r->benef, &r->k_dem), day);
         if (!applicant) {
@@ -471,25 +507,31 @@ static int64_t row_commune(struct eng *g, struct eng_row *r, date_t day)
             }
             x = dated_at_key(&g->addresses, dated_key(&g->addresses, r->who, &r->k_who), day);
         }
-    } else if (!strcmp(r->btype, "organisation")) {
+        break;
+    case BK_ORGANISATION:
         x = dated_at_key(&g->orgs, dated_key(&g->orgs, r->benef, &r->k_benef), day);
-    } else if (!strcmp(r->btype, "commune")) {
+        break;
+    case BK_COMMUNE:
         return r->benef ? (int64_t)strset_add(&g->communes, r->benef, strlen(r->benef)) : -1;
+    case BK_UNSET:
+    case BK_OTHER:
+        break;
     }
     return x ? (int64_t)x->commune : -1;
 }
 
-/* row_commune, remembered for the last few days asked (the defs of a row ask the same days). */
+/* row_commune, remembered for the last days asked (the defs of a row ask the same days). */
 static int64_t row_commune_cached(struct eng *g, struct eng_row *r, date_t day)
 {
     int64_t c;
+    unsigned n = r->ncommunes < ENG_ROW_DAYS ? r->ncommunes : ENG_ROW_DAYS;
 
-    for (unsigned i = 0; i < r->ncommunes && i < 4; i++)
+    for (unsigned i = 0; i < n; i++)
         if (r->commune_day[i] == day)
             return r->commune_at[i];
     c = row_commune(g, r, day);
-    r->commune_day[r->ncommunes % 4] = day;
-    r->commune_at[r->ncommunes % 4] = c;
+    r->commune_day[r->ncommunes % ENG_ROW_DAYS] = day;
+    r->commune_at[r->ncommunes % ENG_ROW_DAYS] = c;
     r->ncommunes++;
     return c;
 }

@@ -40,6 +40,15 @@ static void row_to_event(struct store_stmt *st, struct journal_event *ev)
     ev->payload = store_column_text(st, 6);
 }
 
+/* Remember the head for the rest of the current transaction. */
+static void remember_head(struct store *s, int64_t seq,
+                          const unsigned char hash[JOURNAL_HASH_BYTES])
+{
+    s->journal_head.epoch = s->tx_epoch;
+    s->journal_head.seq = seq;
+    memcpy(s->journal_head.hash, hash, JOURNAL_HASH_BYTES);
+}
+
 /* Read the head in the current transaction: seq 0 and zero hash when empty. */
 static int read_head(struct store *s, int64_t *seq, unsigned char hash[JOURNAL_HASH_BYTES],
                      struct err *e)
@@ -53,6 +62,71 @@ static int read_head(struct store *s, int64_t *seq, unsigned char hash[JOURNAL_H
     err_set(e, ERR_TAMPERED, "tête du journal illisible : ajout refusé");
     err_detail(e, "événement n° %lld, empreinte de %zu octets", (long long)*seq, n);
     return err_hint(e, "lancez « proxima journal verify »");
+}
+
+static_assert(JOURNAL_HASH_BYTES == STORE_HEAD_HASH_BYTES, "the head cache holds a journal hash");
+
+/*
+ * The head as of now in the current transaction: from the store's memory
+ * when this transaction already read or wrote it, else from journal_head.
+ */
+static int current_head(struct store *s, int64_t *seq, unsigned char hash[JOURNAL_HASH_BYTES],
+                        struct err *e)
+{
+    struct store_head_cache *h = &s->journal_head;
+
+    if (s->in_tx && h->epoch == s->tx_epoch) {
+        *seq = h->seq;
+        memcpy(hash, h->hash, JOURNAL_HASH_BYTES);
+        return 0;
+    }
+    if (read_head(s, seq, hash, e) != 0)
+        return -1;
+    if (s->in_tx)
+        remember_head(s, *seq, hash);
+    return 0;
+}
+
+static int write_head(struct store *s, int64_t seq, const unsigned char hash[JOURNAL_HASH_BYTES],
+                      struct err *e)
+{
+    return chain_head_write(
+        s,
+        "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        seq, hash, e);
+}
+
+void journal_defer_head(struct store *s)
+{
+    assert(s->in_tx);
+    s->journal_head.deferred = true;
+}
+
+int journal_flush_head(struct store *s, struct err *e)
+{
+    struct store_head_cache *h = &s->journal_head;
+
+    if (!h->pending)
+        return 0;
+    /* pending only while the appends that set it are still in the transaction */
+    if (!s->in_tx || h->epoch != s->tx_epoch)
+        return err_set(e, ERR_INTERNAL, "tête du journal perdue avant d'être écrite (bogue)");
+    if (write_head(s, h->seq, h->hash, e) != 0)
+        return -1;
+    h->pending = false;
+    return 0;
+}
+
+int journal_next_seq(struct store *s, int64_t *seq, struct err *e)
+{
+    unsigned char hash[JOURNAL_HASH_BYTES];
+    int64_t head;
+
+    if (current_head(s, &head, hash, e) != 0)
+        return -1;
+    *seq = head + 1;
+    return 0;
 }
 
 int journal_append(struct store *s, struct journal_event *ev,
@@ -74,7 +148,7 @@ int journal_append(struct store *s, struct journal_event *ev,
         ev->subject = "";
     if (!ev->reason)
         ev->reason = "";
-    if (read_head(s, &head, prev, e) != 0)
+    if (current_head(s, &head, prev, e) != 0)
         return -1;
     ev->seq = head + 1;
     if (ev->recorded_at == 0)
@@ -89,20 +163,22 @@ int journal_append(struct store *s, struct journal_event *ev,
         return -1;
     store_bind_int64(st, 1, ev->seq);
     store_bind_int64(st, 2, ev->recorded_at);
-    store_bind_text(st, 3, ev->type);
-    store_bind_text(st, 4, ev->actor);
-    store_bind_text(st, 5, ev->subject);
-    store_bind_text(st, 6, ev->reason);
-    store_bind_text(st, 7, ev->payload);
+    store_bind_text_static(st, 3, ev->type);
+    store_bind_text_static(st, 4, ev->actor);
+    store_bind_text_static(st, 5, ev->subject);
+    store_bind_text_static(st, 6, ev->reason);
+    store_bind_text_static(st, 7, ev->payload);
     store_bind_blob(st, 8, hash, sizeof(hash));
     if (store_step_done(st, e) != 0)
         return -1;
 
-    if (chain_head_write(s,
-                         "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) "
-                         "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                         ev->seq, hash, e) != 0)
+    if (s->journal_head.deferred) {
+        s->journal_head.pending = true; /* journal_flush_head writes it */
+    } else if (write_head(s, ev->seq, hash, e) != 0) {
+        s->journal_head.epoch = 0; /* the caller rolls back; forget anyway */
         return -1;
+    }
+    remember_head(s, ev->seq, hash);
     if (hash_out)
         memcpy(hash_out, hash, sizeof(hash));
     return 0;

@@ -47,13 +47,33 @@ struct journal_event {
 
 /*
  * Append ev to the journal. Must be called inside a store transaction
- * (ERR_INTERNAL otherwise). ev->seq and ev->recorded_at are filled in
+ * (ERR_INTERNAL otherwise). The head row is read at the first append of a
+ * transaction only (then remembered), and written at every append (unless
+ * deferred, see journal_defer_head), so the committed table is always what
+ * journal_verify expects. ev->seq and ev->recorded_at are filled in
  * (recorded_at from the clock when 0). hash_out (may be NULL) receives the
  * new chain head. type, actor and payload are required (ERR_INVALID);
  * NULL subject or reason are stored as "".
  */
 int journal_append(struct store *s, struct journal_event *ev,
                    unsigned char hash_out[JOURNAL_HASH_BYTES], struct err *e);
+
+/*
+ * For a transaction appending many events (an import): from now until
+ * journal_flush_head, journal_append does not write the head row, which is
+ * written once by journal_flush_head, to be called before the commit (the
+ * store refuses to commit before). A rollback ends the deferral.
+ */
+void journal_defer_head(struct store *s);
+int journal_flush_head(struct store *s, struct err *e);
+
+/*
+ * The seq the next appended event will have (the head's seq + 1), read in
+ * the current transaction. Inside a transaction the head is remembered
+ * (store.h's journal_head) from the first read or append on, so a
+ * transaction appending many events reads journal_head once.
+ */
+int journal_next_seq(struct store *s, int64_t *seq, struct err *e);
 
 /*
  * Compute the hash of ev (its seq and recorded_at as given) chained after

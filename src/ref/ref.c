@@ -157,6 +157,28 @@ int ref_commune_get(struct store *s, struct arena *a, const char *code, date_t d
     return e->code == ERR_OK ? 0 : -1;
 }
 
+int ref_commune_check(struct store *s, const char *code, date_t day, struct err *e)
+{
+    char iso[DATE_ISO_LEN];
+    struct store_stmt *q;
+    int rc;
+
+    date_format_iso(day, iso);
+    q = store_prepare(s,
+                      "SELECT 1 FROM ref_commune WHERE code = ? AND valid_from <= ? "
+                      "AND (valid_to IS NULL OR valid_to >= ?)",
+                      e);
+    if (!q)
+        return -1;
+    store_bind_text(q, 1, code);
+    bind_day(q, iso, 2, (const int[]){2, 3});
+    rc = store_step(q, e);
+    store_finalize(q);
+    if (rc < 0)
+        return -1;
+    return rc == STORE_ROW ? 0 : commune_missing(s, code, day, e);
+}
+
 static bool all_digits5(const char *s)
 {
     if (strlen(s) != 5)

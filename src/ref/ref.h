@@ -71,6 +71,12 @@ int ref_commune_get(struct store *s, struct arena *a, const char *code, date_t d
                     struct ref_commune *out, struct err *e);
 
 /*
+ * Does the commune with this INSEE code exist on day? 0 if it does (one
+ * indexed look-up, no area read); otherwise the error ref_commune_get gives.
+ */
+int ref_commune_check(struct store *s, const char *code, date_t day, struct err *e);
+
+/*
  * Communes matching query as of day: a 5-character INSEE code, a postcode
  * (every commune it serves), or a name compared accent- and
  * case-insensitively (exact matches first, then names starting with the

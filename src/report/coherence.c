@@ -292,6 +292,8 @@ static const char *attr_value(struct mctx *c, const struct indic_def *d, enum at
     case A_FILTERS:
         return filter_words(c, d);
     case A_CONDITION:
+        if (d->condition_text)
+            return d->condition_text; /* also in a frozen definition, never compiled */
         return d->condition ? rules_expr_source(d->condition) : "aucune";
     case A_MEASURE:
         return measure_words(c, d);

@@ -130,8 +130,13 @@ static void coherence(const struct report_model *m, struct csv_writer *w)
 
 static void methodologie(const struct report_model *m, struct csv_writer *w)
 {
-    static const char *const head[] = {"code",    "libelle",    "unite",
-                                       "version", "definition", "calcul"};
+    static const char *const head[] = {"code",
+                                       "libelle",
+                                       "unite",
+                                       "version",
+                                       "definition",
+                                       "calcul",
+                                       "modification_depuis_cloture"};
 
     for (size_t i = 0; i < ARRAY_SIZE(head); i++)
         csv_write_str(w, head[i]);
@@ -144,6 +149,7 @@ static void methodologie(const struct report_model *m, struct csv_writer *w)
         csv_write_int(w, d->def->version);
         csv_write_str(w, d->def->definition);
         csv_write_str(w, d->calculation);
+        csv_write_str(w, d->change ? d->change : "");
         csv_end_record(w);
     }
 }

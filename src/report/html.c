@@ -117,6 +117,7 @@ static const char stylesheet[] =
     ".definition dl{display:grid;grid-template-columns:12rem 1fr;gap:.25rem 1rem;margin:.5rem 0}\n"
     ".definition dt{font-weight:700}\n"
     ".definition dd{margin:0;white-space:pre-line}\n"
+    ".definition dd.modifiee{font-weight:700}\n"
     ".retour{font-size:.9rem}\n"
     "footer{border-top:1px solid var(--bord);margin-top:3rem;padding:1rem 2rem;"
     "color:var(--discret)}\n"
@@ -253,17 +254,29 @@ static void chart(struct hctx *h, const struct report_figure *f)
     put(h, "</tbody>\n</table>\n</figure>\n");
 }
 
+/*
+ * Open a section of the page: labelled by its h2, whose id (prefix + id) the
+ * table of contents links to, then its introduction.
+ */
+static void section_open(struct hctx *h, const char *prefix, const char *id, const char *title,
+                         const char *intro)
+{
+    put(h, "<section aria-labelledby=\"");
+    put(h, prefix);
+    text(h, id);
+    put(h, "\">\n<h2 id=\"");
+    put(h, prefix);
+    text(h, id);
+    put(h, "\" tabindex=\"-1\">");
+    text(h, title);
+    put(h, "</h2>\n<p>");
+    text(h, intro);
+    put(h, "</p>\n");
+}
+
 static void section(struct hctx *h, const struct report_section *s)
 {
-    put(h, "<section aria-labelledby=\"s-");
-    text(h, s->id);
-    put(h, "\">\n<h2 id=\"s-");
-    text(h, s->id);
-    put(h, "\" tabindex=\"-1\">");
-    text(h, s->title);
-    put(h, "</h2>\n<p>");
-    text(h, s->intro);
-    put(h, "</p>\n");
+    section_open(h, "s-", s->id, s->title, s->intro);
     for (size_t g = 0; g < s->ngroups; g++) {
         const struct report_fig_group *grp = &s->groups[g];
 
@@ -314,11 +327,8 @@ static void territories(struct hctx *h)
     struct strbuf cell;
 
     strbuf_init(&cell, 4096);
-    put(h, "<section aria-labelledby=\"territoires\">\n<h2 id=\"territoires\" tabindex=\"-1\">");
-    text(h, m->terr_title);
-    put(h, "</h2>\n<p>");
-    text(h, m->terr_intro);
-    put(h, "</p>\n<div class=\"territoires\">\n");
+    section_open(h, "", "territoires", m->terr_title, m->terr_intro);
+    put(h, "<div class=\"territoires\">\n");
     for (size_t t = 0; t < m->nterritories; t++) {
         const struct report_territory *tr = &m->territories[t];
 
@@ -374,12 +384,9 @@ static void mds_table(struct hctx *h)
     const struct report_model *m = h->m;
     size_t ncols = m->nmds_areas + 2;
 
-    put(h, "<section aria-labelledby=\"mds\">\n<h2 id=\"mds\" tabindex=\"-1\">");
-    text(h, m->mds_title);
-    put(h, "</h2>\n<p>");
-    text(h, m->mds_intro);
+    section_open(h, "", "mds", m->mds_title, m->mds_intro);
     put(h,
-        "</p>\n<div class=\"defilement\" role=\"region\" tabindex=\"0\" "
+        "<div class=\"defilement\" role=\"region\" tabindex=\"0\" "
         "aria-labelledby=\"mds-legende\">\n<table class=\"large\">\n<caption id=\"mds-legende\">");
     strbuf_addf(h->o,
                 "Chiffres clés des %zu MDS en %d</caption>\n<thead><tr>"
@@ -420,11 +427,12 @@ static void codes_links(struct hctx *h, const struct report_coherence *c)
     }
 }
 
-static void definition_cell(struct hctx *h, const struct indic_def *d, const char *level)
+/* One definition in the coherence comparison: level, label, code, definition, calculation. */
+static void definition_paragraphs(struct hctx *h, const struct indic_def *d, const char *level)
 {
     const struct report_definition *rd = report_model_definition(h->m, d->code);
 
-    put(h, "<td><p><strong>");
+    put(h, "<p><strong>");
     text(h, level);
     put(h, "</strong> : ");
     def_link(h, d);
@@ -438,18 +446,14 @@ static void definition_cell(struct hctx *h, const struct indic_def *d, const cha
         text(h, rd->calculation);
         put(h, "</p>");
     }
-    put(h, "</td>");
 }
 
 static void coherence(struct hctx *h)
 {
     const struct report_model *m = h->m;
 
-    put(h, "<section aria-labelledby=\"coherence\">\n<h2 id=\"coherence\" tabindex=\"-1\">");
-    text(h, m->coh_title);
-    put(h, "</h2>\n<p>");
-    text(h, m->coh_intro);
-    put(h, "</p>\n<div class=\"defilement\" role=\"region\" tabindex=\"0\" "
+    section_open(h, "", "coherence", m->coh_title, m->coh_intro);
+    put(h, "<div class=\"defilement\" role=\"region\" tabindex=\"0\" "
            "aria-labelledby=\"coherence-legende\">\n<table class=\"large\">\n"
            "<caption id=\"coherence-legende\">");
     strbuf_addf(h->o, "Département et somme des %zu MDS en %d", m->nmds_areas, m->year);
@@ -520,24 +524,11 @@ static void coherence(struct hctx *h)
         text(h, c->dept_def->label);
         put(h, "</caption>\n<thead><tr><th scope=\"col\">Département</th>"
                "<th scope=\"col\">MDS</th></tr></thead>\n<tbody>\n<tr>");
-        definition_cell(h, c->dept_def, "Département");
         put(h, "<td>");
-        for (size_t k = 0; k < c->nparts; k++) {
-            const struct indic_def *d = c->parts[k].def;
-            const struct report_definition *rd = report_model_definition(m, d->code);
-            put(h, "<p><strong>MDS</strong> : ");
-            def_link(h, d);
-            put(h, " (<code>");
-            text(h, d->code);
-            put(h, "</code>)</p><p>");
-            text(h, d->definition);
-            put(h, "</p>");
-            if (rd) {
-                put(h, "<p class=\"calcul\">");
-                text(h, rd->calculation);
-                put(h, "</p>");
-            }
-        }
+        definition_paragraphs(h, c->dept_def, "Département");
+        put(h, "</td><td>");
+        for (size_t k = 0; k < c->nparts; k++)
+            definition_paragraphs(h, c->parts[k].def, "MDS");
         put(h, "</td></tr>\n</tbody>\n</table>\n");
     }
     back_to_top(h);
@@ -553,6 +544,10 @@ static void methodology(struct hctx *h)
            "<p>Chaque chiffre du rapport est calculé par une seule définition du dictionnaire des "
            "indicateurs, à partir des décisions, paiements, dossiers et actes enregistrés : ce qui "
            "est compté, sur quelle période, à quel lieu.</p>\n");
+    if (m->frozen_definitions)
+        put(h, "<p>Exercice clos : les définitions sont celles figées avec les chiffres à la "
+               "clôture de l'année ; une définition modifiée depuis dans le dictionnaire est "
+               "signalée.</p>\n");
     for (size_t i = 0; i < m->ndefinitions; i++) {
         const struct report_definition *rd = &m->definitions[i];
         const struct indic_def *d = rd->def;
@@ -575,6 +570,10 @@ static void methodology(struct hctx *h)
         text(h, d->definition);
         put(h, "</dd>\n<dt>Source, période et lieu</dt><dd>");
         text(h, rd->calculation);
+        if (rd->change) {
+            put(h, "</dd>\n<dt>Depuis la clôture</dt><dd class=\"modifiee\">");
+            text(h, rd->change);
+        }
         put(h, "</dd>\n</dl>\n</article>\n");
     }
     back_to_top(h);

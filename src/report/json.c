@@ -206,6 +206,8 @@ static json_t *definitions(const struct report_model *m)
         json_object_set_new(o, "version", json_integer(rd->def->version));
         json_object_set_new(o, "definition", json_string(rd->def->definition));
         json_object_set_new(o, "calcul", json_string(rd->calculation));
+        json_object_set_new(o, "modification_depuis_cloture",
+                            rd->change ? json_string(rd->change) : json_null());
         json_object_set_new(o, "ancre", json_sprintf("def-%s", rd->def->code));
         json_array_append_new(arr, o);
     }
@@ -221,6 +223,7 @@ int report_render_json(const struct report_model *m, struct strbuf *out, struct 
     json_object_set_new(root, "collectivite", json_string(m->collectivite));
     json_object_set_new(root, "titre", json_string(m->title));
     json_object_set_new(root, "exercice_clos", json_boolean(m->closed));
+    json_object_set_new(root, "definitions_figees", json_boolean(m->frozen_definitions));
     json_object_set_new(root, "genere_le", json_string(m->generated));
     json_object_set_new(root, "sections", sections(m));
     json_object_set_new(root, "territoires", territories(m));

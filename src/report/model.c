@@ -190,6 +190,7 @@ static void build_definitions(struct mctx *c)
         strbuf_clear(&sb);
         indic_describe(d, c->in->cat, &sb);
         rd->calculation = arena_strdup(c->a, sb.buf);
+        rd->change = indic_def_change(d, c->in->current, c->a);
     }
     strbuf_release(&sb);
 }
@@ -401,6 +402,7 @@ struct report_model *report_model_build(const struct report_layout *l,
     m->collectivite = l->collectivite;
     m->title = arena_printf(a, "%s %d", l->title, in->year);
     m->closed = in->closed;
+    m->frozen_definitions = in->dict->frozen_year != 0;
     m->generated = in->generated ? in->generated : "";
 
     build_sections(&c);

@@ -35,32 +35,37 @@ int report_check_buffer(const struct strbuf *sb, const char *what, struct err *e
     return -1;
 }
 
+/* The count fact f of territory t, -1 when unknown or when f is a list of names. */
+static int64_t ref_fact_count(const struct report_territory *t, enum report_ref_fact f)
+{
+    switch (f) {
+    case REPORT_REF_HABITANTS:
+        return t->habitants;
+    case REPORT_REF_COMMUNES:
+        return t->communes;
+    case REPORT_REF_POPULATION_COMMUNES:
+        return t->population_communes;
+    case REPORT_REF_EPCI:
+    case REPORT_REF_MDS:
+    case REPORT_REF__COUNT:
+        break;
+    }
+    return -1;
+}
+
 void report_ref_fact_text(struct strbuf *sb, const struct report_territory *t,
                           enum report_ref_fact f)
 {
-    int64_t v = -1;
+    int64_t v;
 
-    switch (f) {
-    case REPORT_REF_HABITANTS:
-        v = t->habitants;
-        break;
-    case REPORT_REF_COMMUNES:
-        v = t->communes;
-        break;
-    case REPORT_REF_POPULATION_COMMUNES:
-        v = t->population_communes;
-        break;
-    case REPORT_REF_EPCI:
-    case REPORT_REF_MDS: {
+    if (f == REPORT_REF_EPCI || f == REPORT_REF_MDS) {
         const char **names = f == REPORT_REF_EPCI ? t->epci : t->mds;
         size_t n = f == REPORT_REF_EPCI ? t->nepci : t->nmds;
         for (size_t i = 0; i < n; i++)
             strbuf_addf(sb, "%s%s", i ? " | " : "", names[i]);
         return;
     }
-    case REPORT_REF__COUNT:
-        break;
-    }
+    v = ref_fact_count(t, f);
     if (v < 0)
         strbuf_addstr(sb, "n.d.");
     else
@@ -70,25 +75,13 @@ void report_ref_fact_text(struct strbuf *sb, const struct report_territory *t,
 void report_ref_fact_plain(struct strbuf *sb, const struct report_territory *t,
                            enum report_ref_fact f)
 {
-    int64_t v = -1;
+    int64_t v;
 
-    switch (f) {
-    case REPORT_REF_HABITANTS:
-        v = t->habitants;
-        break;
-    case REPORT_REF_COMMUNES:
-        v = t->communes;
-        break;
-    case REPORT_REF_POPULATION_COMMUNES:
-        v = t->population_communes;
-        break;
-    case REPORT_REF_EPCI:
-    case REPORT_REF_MDS:
+    if (f == REPORT_REF_EPCI || f == REPORT_REF_MDS) {
         report_ref_fact_text(sb, t, f);
         return;
-    case REPORT_REF__COUNT:
-        break;
     }
+    v = ref_fact_count(t, f);
     if (v >= 0)
         strbuf_addf(sb, "%lld", (long long)v);
 }

@@ -117,6 +117,33 @@ int report_layout_load(struct report_layout *l, const char *path, const struct i
                        struct err *e);
 void report_layout_release(struct report_layout *l);
 
+/* ---- basis: the dictionary and layout of a year ------------------------- */
+
+/* The layout's path under the data directory, and its name when frozen with a year. */
+#define REPORT_LAYOUT_DOC "rapport/rapport.json"
+
+/*
+ * What the report of a year is built with. For an open year: the current
+ * dictionary and the layout at layout_path. For a closed year: the
+ * definitions frozen at its closing (indic_dict_frozen) and the layout
+ * frozen with them (REPORT_LAYOUT_DOC; the one at layout_path, checked
+ * against the frozen definitions, when none was frozen); current is kept
+ * to flag the definitions changed since (report_input.current).
+ */
+struct report_basis {
+    bool closed;
+    bool layout_frozen;               /* the layout is the one frozen with the year */
+    const struct indic_dict *dict;    /* what the report reads: &frozen or current */
+    const struct indic_dict *current; /* closed year: today's dictionary; NULL otherwise */
+    struct indic_dict frozen;         /* closed year: its frozen definitions */
+    struct report_layout layout;
+};
+
+/* current must outlive b. Errors: the store's, or a layout that does not check. */
+int report_basis_open(struct report_basis *b, struct store *s, int year,
+                      const struct indic_dict *current, const char *layout_path, struct err *e);
+void report_basis_release(struct report_basis *b);
+
 /* ---- input --------------------------------------------------------------- */
 
 /*
@@ -140,6 +167,12 @@ struct report_input {
     size_t nterritories;
     bool closed;           /* values are the frozen ones of a closed year */
     const char *generated; /* ISO date of the run, shown in the header */
+    /*
+     * A closed year read with its frozen definitions (dict): today's
+     * dictionary, to flag each definition whose version changed since the
+     * closing (indic_def_change); NULL otherwise.
+     */
+    const struct indic_dict *current;
     /*
      * Optional (NULL): fill *out for the dictionary figure def (an MDS
      * figure of a coherence pair). Returns 0, or -1 with e filled.
@@ -247,6 +280,8 @@ struct report_definition {
     const char *unit;        /* "nombre", "euros", "pourcentage"... */
     const char *calculation; /* indic_describe: source, filters, measure, date, place */
     const char *version;     /* "1" */
+    /* closed year: how today's dictionary differs (indic_def_change), NULL if it does not */
+    const char *change;
 };
 
 struct report_model {
@@ -254,6 +289,7 @@ struct report_model {
     const char *collectivite;
     const char *title; /* "Rapport d'activité 2022" */
     bool closed;
+    bool frozen_definitions; /* the definitions are those frozen at the closing */
     const char *generated;
     struct report_section *sections;
     size_t nsections;

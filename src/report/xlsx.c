@@ -190,8 +190,13 @@ static void coherence(struct xctx *x, const struct report_model *m, struct strbu
 
 static void methodologie(struct xctx *x, const struct report_model *m)
 {
-    static const char *const head[] = {"Code",    "Libellé",    "Unité",
-                                       "Version", "Définition", "Source, période et lieu"};
+    static const char *const head[] = {"Code",
+                                       "Libellé",
+                                       "Unité",
+                                       "Version",
+                                       "Définition",
+                                       "Source, période et lieu",
+                                       "Modification depuis la clôture"};
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Méthodologie");
 
     header_row(x, ws, head, ARRAY_SIZE(head));
@@ -199,6 +204,7 @@ static void methodologie(struct xctx *x, const struct report_model *m)
     worksheet_set_column(ws, 1, 1, 50, NULL);
     worksheet_set_column(ws, 2, 3, 12, NULL);
     worksheet_set_column(ws, 4, 5, 90, NULL);
+    worksheet_set_column(ws, 6, 6, 60, NULL);
     for (size_t i = 0; i < m->ndefinitions; i++) {
         const struct report_definition *d = &m->definitions[i];
         lxw_row_t r = (lxw_row_t)(i + 1);
@@ -208,6 +214,8 @@ static void methodologie(struct xctx *x, const struct report_model *m)
         worksheet_write_number(ws, r, 3, d->def->version, x->integer);
         worksheet_write_string(ws, r, 4, d->def->definition, x->text);
         worksheet_write_string(ws, r, 5, d->calculation, x->text);
+        if (d->change)
+            worksheet_write_string(ws, r, 6, d->change, x->text);
     }
 }
 

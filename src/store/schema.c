@@ -358,6 +358,37 @@ const struct store_migration store_migrations[] = {
      "  at INTEGER NOT NULL\n"
      ");\n"
      "CREATE INDEX http_login_failure_key ON http_login_failure(kind, key, at);\n"},
+    {7, "frozen_definitions",
+     /* what a closed year needs to be read without today's data directory
+        (src/indic/close.c): each definition as a dictionary entry
+        (docs/INDICATEURS.md keys, filter values in the engine's text form),
+        so that a later change of the dictionary does not change what the
+        frozen figures meant */
+     "CREATE TABLE indicator_definition_document (\n"
+     "  year INTEGER NOT NULL,\n"
+     "  code TEXT NOT NULL,\n"
+     "  document TEXT NOT NULL,\n"
+     "  PRIMARY KEY (year, code),\n"
+     "  FOREIGN KEY (year, code) REFERENCES indicator_definition(year, code)\n"
+     ");\n"
+     /* documents of the data directory frozen with the year, by their path
+        under it ("rapport/rapport.json": the report layout) */
+     "CREATE TABLE year_closed_document (\n"
+     "  year INTEGER NOT NULL REFERENCES year_closed(year),\n"
+     "  name TEXT NOT NULL,\n"
+     "  content TEXT NOT NULL,\n"
+     "  PRIMARY KEY (year, name)\n"
+     ");\n"
+     "CREATE TRIGGER indicator_definition_document_no_update\n"
+     "BEFORE UPDATE ON indicator_definition_document\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER indicator_definition_document_no_delete\n"
+     "BEFORE DELETE ON indicator_definition_document\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER year_closed_document_no_update BEFORE UPDATE ON year_closed_document\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"
+     "CREATE TRIGGER year_closed_document_no_delete BEFORE DELETE ON year_closed_document\n"
+     "BEGIN SELECT RAISE(ABORT, 'frozen figures are final'); END;\n"},
 };
 
 const size_t store_migrations_count = ARRAY_SIZE(store_migrations);

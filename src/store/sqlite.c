@@ -8,26 +8,47 @@
  * the loop of the same query), prepare() hands out a fresh one, finalized for
  * good when released. SQLite result codes become French errors here, with
  * SQLite's own message in the detail.
+ *
+ * The cache is on every statement's path, so it is cheap: callers pass SQL
+ * string literals, so a statement is first looked up by the address of its
+ * text (one pointer hash, then one strcmp to confirm, in case a buffer was
+ * reused for other SQL), and only on a miss by hashing the text. Bindings
+ * are not cleared on release (sqlite3_clear_bindings frees every bound
+ * value's buffer, which the next use allocates again): the parameters a use
+ * does not bind are bound to NULL before its first step instead, so a
+ * statement still sees NULL for what its caller left unbound.
  */
 #include "core/compat.h"
 #include "store/store.h"
 #include "core/arena.h"
 #include "core/file.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #define SQLITE_BUSY_TIMEOUT_MS 5000
-#define STMT_CACHE_BUCKETS     64  /* power of two */
-#define STMT_CACHE_MAX         512 /* past this, statements are prepared per use */
+#define STMT_CACHE_BUCKETS     64   /* power of two */
+#define STMT_CACHE_MAX         512  /* past this, statements are prepared per use */
+#define STMT_ALIAS_SLOTS       2048 /* power of two, > 2 * STMT_CACHE_MAX */
+#define STMT_MASK_PARAMS       64   /* parameters tracked by the bound mask */
 
 struct sqlite_stmt {
     struct store_stmt base; /* first: store.c sees only this */
     sqlite3_stmt *stmt;
     int bind_rc;              /* first failed bind, reported by step (sticky) */
+    int nparams;              /* sqlite3_bind_parameter_count */
+    uint64_t bound;           /* parameters 1..64 bound in this use (bit idx - 1) */
+    bool stepped;             /* stepped at least once in this use */
     bool cached;              /* owned by the cache; finalize hands it back */
     bool in_use;              /* handed out and not yet finalized */
     char *sql;                /* cache key (cached statements only) */
     struct sqlite_stmt *next; /* next in the cache bucket */
+};
+
+/* The address of an SQL text a caller passed, and the cached statement of that text. */
+struct sqlite_alias {
+    const char *key;
+    struct sqlite_stmt *st;
 };
 
 struct sqlite_store {
@@ -36,6 +57,8 @@ struct sqlite_store {
     char *path;
     struct sqlite_stmt *cache[STMT_CACHE_BUCKETS];
     size_t cached; /* statements in the cache */
+    struct sqlite_alias alias[STMT_ALIAS_SLOTS];
+    size_t aliases; /* slots used */
 };
 
 static const struct store_ops sqlite_ops;
@@ -58,7 +81,11 @@ static struct sqlite_stmt *sqst(struct store_stmt *st)
 /* SQLite may end a transaction on its own after some errors (I/O, full, busy). */
 static void sync_tx(struct sqlite_store *q)
 {
-    q->base.in_tx = !sqlite3_get_autocommit(q->db);
+    bool in_tx = !sqlite3_get_autocommit(q->db);
+
+    if (in_tx != q->base.in_tx)
+        q->base.tx_epoch++;
+    q->base.in_tx = in_tx;
 }
 
 /*
@@ -176,20 +203,26 @@ static int sqlite_begin(struct store *s, struct err *e)
         return -1;
     }
     s->in_tx = true;
+    s->tx_epoch++;
     return 0;
 }
 
 static int sqlite_commit(struct store *s, struct err *e)
 {
     struct sqlite_store *q = sq(s);
-    int rc = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+    int rc;
 
+    if (s->journal_head.pending)
+        return err_set(e, ERR_INTERNAL, "tête du journal non écrite avant la validation (bogue)");
+    rc = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         sqlite_fail(q, rc, "la validation d'une transaction", e);
         sync_tx(q); /* still open after most failures: the caller rolls back */
         return -1;
     }
     s->in_tx = false;
+    s->tx_epoch++;
+    s->journal_head.deferred = false;
     return 0;
 }
 
@@ -200,6 +233,33 @@ static void sqlite_rollback(struct store *s)
     if (!sqlite3_get_autocommit(q->db))
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
     sync_tx(q);
+    s->tx_epoch++;
+    s->journal_head.deferred = false;
+    s->journal_head.pending = false;
+}
+
+/* Slot of the alias table where key is, or the empty slot where it would go. */
+static struct sqlite_alias *alias_slot(struct sqlite_store *q, const char *key)
+{
+    uintptr_t h = (uintptr_t)key;
+    size_t i;
+
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15u;
+    i = (size_t)(h >> 20) & (STMT_ALIAS_SLOTS - 1);
+    while (q->alias[i].key && q->alias[i].key != key)
+        i = (i + 1) & (STMT_ALIAS_SLOTS - 1);
+    return &q->alias[i];
+}
+
+/* Hand out a cached statement that nobody uses. */
+static struct store_stmt *stmt_take(struct sqlite_stmt *st)
+{
+    st->in_use = true;
+    st->bind_rc = SQLITE_OK;
+    st->bound = 0;
+    st->stepped = false;
+    return &st->base;
 }
 
 static size_t sql_hash(const char *sql)
@@ -222,21 +282,33 @@ static bool only_space(const char *p)
 static struct store_stmt *sqlite_prepare(struct store *s, const char *sql, struct err *e)
 {
     struct sqlite_store *q = sq(s);
-    size_t bucket = sql_hash(sql);
+    struct sqlite_alias *a = alias_slot(q, sql);
+    size_t bucket;
     struct sqlite_stmt *st;
     sqlite3_stmt *raw = NULL;
     const char *tail = NULL;
     bool cache;
     int rc;
 
+    /* the same text at the same address: the usual case, a string literal */
+    if (a->key && !a->st->in_use && !strcmp(a->st->sql, sql))
+        return stmt_take(a->st);
+    bucket = sql_hash(sql);
     for (st = q->cache[bucket]; st; st = st->next)
         if (!strcmp(st->sql, sql))
             break;
-    if (st && !st->in_use) {
-        st->in_use = true;
-        st->bind_rc = SQLITE_OK;
-        return &st->base;
+    if (st && (!a->key || a->st != st)) {
+        /* remember this address for this text (a reused buffer now holds it) */
+        if (a->key) {
+            a->st = st;
+        } else if (q->aliases < STMT_ALIAS_SLOTS / 2) {
+            a->key = sql;
+            a->st = st;
+            q->aliases++;
+        }
     }
+    if (st && !st->in_use)
+        return stmt_take(st);
     /* not cached yet, or cached but busy: a fresh statement */
     cache = !st && q->cached < STMT_CACHE_MAX;
     rc = sqlite3_prepare_v3(q->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
@@ -257,6 +329,7 @@ static struct store_stmt *sqlite_prepare(struct store *s, const char *sql, struc
     st->base.store = s;
     st->stmt = raw;
     st->in_use = true;
+    st->nparams = sqlite3_bind_parameter_count(raw);
     if (cache) {
         st->sql = strdup(sql);
         if (!st->sql)
@@ -265,6 +338,13 @@ static struct store_stmt *sqlite_prepare(struct store *s, const char *sql, struc
         st->next = q->cache[bucket];
         q->cache[bucket] = st;
         q->cached++;
+        if (a->key) {
+            a->st = st;
+        } else if (q->aliases < STMT_ALIAS_SLOTS / 2) {
+            a->key = sql;
+            a->st = st;
+            q->aliases++;
+        }
     }
     return &st->base;
 }
@@ -278,28 +358,55 @@ static void sqlite_finalize(struct store_stmt *base)
         return;
     }
     sqlite3_reset(st->stmt);
-    sqlite3_clear_bindings(st->stmt);
+    /* more parameters than the mask tracks: forget them the slow way */
+    if (st->nparams > STMT_MASK_PARAMS)
+        sqlite3_clear_bindings(st->stmt);
     st->in_use = false;
 }
 
-static void bind_result(struct sqlite_stmt *st, int rc)
+static void bind_result(struct sqlite_stmt *st, int idx, int rc)
 {
     if (rc != SQLITE_OK && st->bind_rc == SQLITE_OK)
         st->bind_rc = rc;
+    if (idx >= 1 && idx <= STMT_MASK_PARAMS)
+        st->bound |= (uint64_t)1 << (idx - 1);
+}
+
+/*
+ * Before the first step of a use: the parameters this use left unbound are
+ * NULL, as if the bindings had been cleared when the statement was released.
+ */
+static void bind_missing(struct sqlite_stmt *st)
+{
+    int n = st->nparams < STMT_MASK_PARAMS ? st->nparams : STMT_MASK_PARAMS;
+    uint64_t all = n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+
+    if ((st->bound & all) == all)
+        return;
+    for (int i = 0; i < n; i++)
+        if (!(st->bound & ((uint64_t)1 << i)))
+            sqlite3_bind_null(st->stmt, i + 1);
 }
 
 static void sqlite_bind_int64(struct store_stmt *base, int idx, int64_t v)
 {
     struct sqlite_stmt *st = sqst(base);
 
-    bind_result(st, sqlite3_bind_int64(st->stmt, idx, v));
+    bind_result(st, idx, sqlite3_bind_int64(st->stmt, idx, v));
 }
 
 static void sqlite_bind_text(struct store_stmt *base, int idx, const char *v, size_t n)
 {
     struct sqlite_stmt *st = sqst(base);
 
-    bind_result(st, sqlite3_bind_text64(st->stmt, idx, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+    bind_result(st, idx, sqlite3_bind_text64(st->stmt, idx, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+static void sqlite_bind_text_static(struct store_stmt *base, int idx, const char *v, size_t n)
+{
+    struct sqlite_stmt *st = sqst(base);
+
+    bind_result(st, idx, sqlite3_bind_text64(st->stmt, idx, v, n, SQLITE_STATIC, SQLITE_UTF8));
 }
 
 static void sqlite_bind_blob(struct store_stmt *base, int idx, const void *v, size_t n)
@@ -308,16 +415,16 @@ static void sqlite_bind_blob(struct store_stmt *base, int idx, const void *v, si
 
     /* a NULL pointer would bind SQL NULL: an empty blob is a zero blob */
     if (n == 0)
-        bind_result(st, sqlite3_bind_zeroblob(st->stmt, idx, 0));
+        bind_result(st, idx, sqlite3_bind_zeroblob(st->stmt, idx, 0));
     else
-        bind_result(st, sqlite3_bind_blob64(st->stmt, idx, v, n, SQLITE_TRANSIENT));
+        bind_result(st, idx, sqlite3_bind_blob64(st->stmt, idx, v, n, SQLITE_TRANSIENT));
 }
 
 static void sqlite_bind_null(struct store_stmt *base, int idx)
 {
     struct sqlite_stmt *st = sqst(base);
 
-    bind_result(st, sqlite3_bind_null(st->stmt, idx));
+    bind_result(st, idx, sqlite3_bind_null(st->stmt, idx));
 }
 
 static int sqlite_step(struct store_stmt *base, struct err *e)
@@ -332,6 +439,10 @@ static int sqlite_step(struct store_stmt *base, struct err *e)
             return err_detail(e, "%.200s", sqlite3_sql(st->stmt));
         }
         return sqlite_fail(q, st->bind_rc, "la liaison d'un paramètre", e);
+    }
+    if (!st->stepped) {
+        st->stepped = true;
+        bind_missing(st);
     }
     rc = sqlite3_step(st->stmt);
     if (rc == SQLITE_ROW)
@@ -406,6 +517,7 @@ static const struct store_ops sqlite_ops = {
     .prepare = sqlite_prepare,
     .bind_int64 = sqlite_bind_int64,
     .bind_text = sqlite_bind_text,
+    .bind_text_static = sqlite_bind_text_static,
     .bind_blob = sqlite_bind_blob,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
@@ -456,10 +568,24 @@ static int run(struct sqlite_store *q, const char *sql, struct err *e)
     return 0;
 }
 
+/*
+ * SQLite's library-wide settings, once, before its first connection: no
+ * memory statistics (proxima reads none, and keeping them takes a global
+ * mutex on every allocation). Refused, harmlessly, when the library was
+ * already initialised by someone else.
+ */
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *store_sqlite_open(const char *path, struct err *e)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
     struct sqlite_store *q;
     int rc;
+
+    pthread_once(&configured, sqlite_configure);
 
     if (strcmp(path, ":memory:") != 0 && make_parent_dir(path, e) != 0)
         return NULL;
@@ -471,7 +597,11 @@ struct store *store_sqlite_open(const char *path, struct err *e)
         die_nomem(strlen(path) + 1);
     q->base.ops = &sqlite_ops;
     q->base.location = q->path;
-    rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    q->base.tx_epoch = 1;
+    /* a connection is used by one thread at a time (one per HTTP worker, the
+       access logger's by its thread): no per-connection mutex */
+    rc = sqlite3_open_v2(path, &q->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(e, ERR_IO, "impossible d'ouvrir la base %s", path);
         err_detail(e, "SQLite : %s", q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));

@@ -36,12 +36,16 @@ struct store_ops {
     void (*rollback)(struct store *s);
     /*
      * Prepare a statement. Backends may cache statements by SQL text, so
-     * the same string should be used for the same query. Bind indexes and
-     * column indexes start at 1 and 0 respectively (as in SQLite).
+     * the same string should be used for the same query (the SQLite
+     * backend looks a string literal up by its address first). Bind indexes
+     * and column indexes start at 1 and 0 respectively (as in SQLite); a
+     * parameter left unbound is NULL.
      */
     struct store_stmt *(*prepare)(struct store *s, const char *sql, struct err *e);
     void (*bind_int64)(struct store_stmt *st, int idx, int64_t v);
     void (*bind_text)(struct store_stmt *st, int idx, const char *v, size_t n);
+    /* bind_text for a text that outlives the statement's use: no copy needed */
+    void (*bind_text_static)(struct store_stmt *st, int idx, const char *v, size_t n);
     void (*bind_blob)(struct store_stmt *st, int idx, const void *v, size_t n);
     void (*bind_null)(struct store_stmt *st, int idx);
     /* STORE_ROW, STORE_DONE, or -1 with e filled (constraint, busy, I/O). */
@@ -60,10 +64,49 @@ struct store_ops {
     int (*table_exists)(struct store *s, const char *table, bool *exists, struct err *e);
 };
 
+struct access_log_sink; /* access/logger.h */
+
+/*
+ * A hash-chained log's head (seq and hash of its last row) as the layer
+ * that appends to it last wrote it, so that appending many rows in one
+ * transaction does not read the head back before each one. Valid only while
+ * epoch equals the store's tx_epoch (0: never).
+ *
+ * A layer appending many rows in one transaction may also defer writing
+ * the head row (deferred) until it flushes it once, before the commit;
+ * pending says that the head row is behind. The backend refuses to commit
+ * while pending is set (a bug: the log would look truncated), and a
+ * commit or rollback ends the deferral.
+ */
+#define STORE_HEAD_HASH_BYTES 32
+struct store_head_cache {
+    uint64_t epoch;
+    int64_t seq;
+    unsigned char hash[STORE_HEAD_HASH_BYTES];
+    bool deferred;
+    bool pending;
+};
+
 struct store {
     const struct store_ops *ops;
     const char *location; /* path or URI, for messages */
     bool in_tx;
+    /*
+     * NULL, or where access_log_append sends the rows it would commit on
+     * its own (outside a transaction): the HTTP server's group commit
+     * (access/logger.h), set for the request in progress.
+     */
+    struct access_log_sink *log_sink;
+    /*
+     * Moves whenever what the current transaction wrote may have been
+     * undone or made durable: at every begin, commit and rollback (the
+     * backend moves it), and after a rollback to a savepoint (the caller,
+     * with store_tx_undone). What a layer remembers of the transaction in
+     * progress is valid only as long as this has not moved.
+     */
+    uint64_t tx_epoch;
+    /* journal.c's memory of the journal's head in the current transaction */
+    struct store_head_cache journal_head;
 };
 
 /*
@@ -124,6 +167,14 @@ static inline void store_rollback(struct store *s)
 {
     s->ops->rollback(s);
 }
+/*
+ * Say that part of the current transaction was undone behind the backend's
+ * back (ROLLBACK TO SAVEPOINT): what layers remember of it is forgotten.
+ */
+static inline void store_tx_undone(struct store *s)
+{
+    s->tx_epoch++;
+}
 static inline struct store_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
 {
     return s->ops->prepare(s, sql, e);
@@ -136,6 +187,18 @@ static inline struct store_stmt *store_prepare(struct store *s, const char *sql,
 void store_bind_int64(struct store_stmt *st, int idx, int64_t v);
 void store_bind_text(struct store_stmt *st, int idx, const char *v); /* NULL binds NULL */
 void store_bind_textn(struct store_stmt *st, int idx, const char *v, size_t n);
+/*
+ * store_bind_text for a text that stays valid and unchanged until the
+ * statement is finalized: the backend may keep the pointer instead of a
+ * copy. For the hot paths that bind and step in the same scope.
+ */
+static inline void store_bind_text_static(struct store_stmt *st, int idx, const char *v)
+{
+    if (v)
+        st->store->ops->bind_text_static(st, idx, v, strlen(v));
+    else
+        st->store->ops->bind_null(st, idx); /* NULL binds NULL */
+}
 void store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n);
 void store_bind_null(struct store_stmt *st, int idx);
 int store_step(struct store_stmt *st, struct err *e);

@@ -1,17 +1,22 @@
 // run.mjs: the agents' pages in a real browser (Debian's Chromium driven by
 // playwright-core), started by tests/e2e/browser.sh against a real server.
 //
-// A social worker signs in (after the redirect from a protected page), finds
-// a person without accents nor capitals, opens a secours d'urgence and has it
-// instructed; the MDS manager sees the home page's figure, makes a mistake in
-// the decision form (error summary, message next to the field), then decides;
-// the figure changes; the instructor pays; the reception counter records an
-// accueil. The MDS manager then decides a commission session in one batch
-// (a mistake first: the error is shown next to the row's field), closes it
-// and opens the printable minutes; the data officer sees the social
-// worker's read of the person's file in the access log. axe-core checks the
-// main pages (no violation allowed), and the dossier and home pages are
-// photographed for a human look.
+// A new MDS social worker handles a secours d'urgence from request to
+// payment by clicking only: sign in, the menu, a search without accents nor
+// capitals, the person's file (with her acts), "Nouvelle demande" (the choice
+// forgotten first), the form with the ceiling in force (an invalid amount
+// first: the message next to the field and the summary at the top), then on
+// the dossier page each next step offered first: instruction, decision (an
+// amount above the rules first, the ceiling stated next to the field),
+// notification, payment; the payment on the dossier, the decision and
+// payment among the latest operations of the person's file, the home page's
+// figure +1. The reception counter records an accueil. The MDS manager finds
+// the session in the list of sessions (menu "Commissions"), prepares another
+// (a mistake first), decides the session in one batch (a mistake first),
+// closes it and opens the printable minutes; the report leads to the
+// dossiers behind a figure; the data officer sees the social worker's read
+// of the person's file in the access log. Each role's menu shows only what
+// it may use. axe-core checks every page visited (no violation allowed).
 //
 // Environment: BASE_URL, PASSWORD, PERSON_NAME (search text), PERSON_ID,
 // SEANCE (session on whose agenda are DOSSIERS, two ids), SHOTS (dir).
@@ -111,8 +116,18 @@ try {
   check('déclaration : partiellement conforme', (await page.content()).includes('Accessibilité : partiellement conforme'));
   axeViolations += await axe(page, 'accessibilité');
 
-  // --- the social worker: search, person file, new dossier, instruire ---
-  await signIn(page, 'ts', '/personnes');
+  // --- the walk-through of a new MDS social worker: a secours d'urgence from request to payment,
+  // by clicking only (no URL typed after the first page) ---
+  await signIn(page, 'ts', '/');
+  const before = await homeFigure(page);
+  const menu = async () => (await page.locator('nav.menu a').allTextContents()).map((x) => x.trim());
+  const tsMenu = await menu();
+  check('menu du travailleur social : personnes et accueil, ni commissions ni rapport ni journal',
+    tsMenu.includes('Personnes') && tsMenu.includes('Accueil du public') &&
+    !tsMenu.includes('Commissions') && !tsMenu.includes('Rapport d\'activité') &&
+    !tsMenu.includes('Journal des accès'), tsMenu.join(', '));
+  await page.locator('nav.menu').getByRole('link', { name: 'Personnes' }).click();
+  await page.waitForLoadState('load');
   await page.getByLabel('Nom', { exact: true }).fill(personName.toUpperCase());
   await page.getByRole('button', { name: 'Rechercher' }).click();
   const link = page.locator('table.donnees tbody a').first();
@@ -120,46 +135,102 @@ try {
   await link.click();
   await page.waitForLoadState('load');
   check('fiche de la personne', /\/personnes\/P\d+$/.test(page.url()), page.url());
+  check('fiche : l\'acte d\'insertion de la personne',
+    ((await page.locator('#actes').textContent()) || '').includes('Participation à une action d\'insertion'));
   axeViolations += await axe(page, 'fiche de la personne');
-  await page.getByLabel('Dispositif').selectOption('secours_urgence');
-  await page.getByRole('button', { name: 'Continuer' }).click();
+  // "Nouvelle demande": only what the role may open; forgetting the choice is explained
+  const offered = await page.locator('#dispositif option').allTextContents();
+  // the APA is opened by the instructeur, the permis citoyen by a central direction
+  check('nouvelle demande : le secours d\'urgence proposé, ni l\'APA ni le permis citoyen',
+    offered.includes('Secours d\'urgence') && !offered.some((x) => x.includes('APA')) &&
+    !offered.includes('Permis citoyen'), offered.join(' | '));
+  await page.getByRole('button', { name: 'Commencer la demande' }).click();
   await page.waitForLoadState('load');
-  // a mistake first: the amount is missing
-  await page.getByRole('button', { name: 'Ouvrir le dossier' }).click();
-  check('ouverture sans montant : message près du champ',
-    (await page.locator('#fait_montant_demande-erreur').count()) === 1);
-  axeViolations += await axe(page, 'formulaire de dossier avec erreurs');
+  check('nouvelle demande sans dispositif : message près du choix',
+    (await page.locator('#dispositif-erreur').count()) === 1 &&
+    (await page.locator('.resume-erreurs a[href="#dispositif"]').count()) === 1);
+  await page.getByLabel('Dispositif demandé').selectOption('secours_urgence');
+  await page.getByRole('button', { name: 'Commencer la demande' }).click();
+  await page.waitForLoadState('load');
+  check('formulaire de demande : le plafond en vigueur est affiché',
+    ((await page.locator('dl.parametres').textContent()) || '').includes('350,00'));
+  // a mistake first: an amount in words, the need forgotten
+  await page.getByLabel(/Montant demandé/).fill('cent euros');
+  await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+  await page.waitForLoadState('load');
+  check('demande invalide : message près du montant',
+    ((await page.locator('#fait_montant_demande-erreur').textContent()) || '').includes('montant en euros attendu'));
+  check('demande invalide : résumé en tête avec un lien vers chaque champ',
+    (await page.locator('.resume-erreurs a[href="#fait_montant_demande"]').count()) === 1 &&
+    (await page.locator('.resume-erreurs a[href="#fait_besoin"]').count()) === 1);
+  check('demande invalide : la saisie est conservée',
+    (await page.getByLabel(/Montant demandé/).inputValue()) === 'cent euros');
+  axeViolations += await axe(page, 'formulaire de demande avec erreurs');
   await page.getByLabel(/Montant demandé/).fill('180,00');
   await page.getByLabel(/Nature du besoin/).selectOption('alimentation');
-  await page.getByRole('button', { name: 'Ouvrir le dossier' }).click();
+  await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
   await page.waitForLoadState('load');
-  const dossierUrl = page.url();
-  check('dossier ouvert', /\/dossiers\/D\d+$/.test(dossierUrl), dossierUrl);
+  const dossierUrl = page.url().replace(/\?.*$/, '');
+  check('demande enregistrée : page du dossier', /\/dossiers\/D\d+$/.test(dossierUrl), page.url());
+  check('demande enregistrée : message de confirmation',
+    ((await page.locator('.message-succes').textContent()) || '').includes('Demande enregistrée'));
   check('état Déposé', (await page.locator('#etat').textContent()).includes('Déposé'));
-  check('le travailleur social ne peut pas décider',
-    (await page.locator('#titre-decider').count()) === 0);
-  await page.getByRole('button', { name: 'Instruire le dossier' }).click();
+  check('prochaine étape : terminer l\'instruction',
+    (await page.locator('.operation.prochaine h3').textContent()) === 'Terminer l\'instruction');
+  axeViolations += await axe(page, 'dossier déposé');
+  await page.getByRole('button', { name: 'Terminer l\'instruction' }).click();
   await page.waitForLoadState('load');
   check('état Instruit', (await page.locator('#etat').textContent()).includes('Instruit'));
-  await signOut(page);
-
-  // --- the MDS manager: the figure, a mistake, the decision ---
-  await signIn(page, 'cadre', '/');
-  const before = await homeFigure(page);
-  await page.goto(dossierUrl);
+  check('prochaine étape : la décision, par le travailleur social',
+    (await page.locator('.operation.prochaine h3').textContent()) === 'Enregistrer la décision');
+  check('décision : le plafond du montant est indiqué près du champ',
+    ((await page.locator('#decider-montant-aide').textContent()) || '').includes('au plus 180,00'));
+  check('décision : la condition du plafond est remplie',
+    (await page.locator('li.condition-remplie').count()) === 1);
+  // a mistake: an accord above what the rules allow
   await page.locator('#decider-decision').selectOption('accord');
-  await page.getByRole('button', { name: 'Décider' }).click();
+  await page.locator('#decider-montant').fill('400,00');
+  await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await page.waitForLoadState('load');
-  const summaryLink = page.locator('.resume-erreurs a[href="#decider-montant"]');
-  check('accord sans montant : résumé avec un lien vers le champ', (await summaryLink.count()) === 1);
-  check('accord sans montant : champ décrit par son message',
+  check('accord au-dessus du plafond : résumé avec un lien vers le montant',
+    (await page.locator('.resume-erreurs a[href="#decider-montant"]').count()) === 1);
+  check('accord au-dessus du plafond : message près du champ',
+    ((await page.locator('#decider-montant-erreur').textContent()) || '').includes('180,00') &&
     ((await page.locator('#decider-montant').getAttribute('aria-describedby')) || '').includes('decider-montant-erreur'));
+  check('accord refusé : rien d\'enregistré', (await page.locator('#etat').textContent()).includes('Instruit'));
   axeViolations += await axe(page, 'dossier avec erreurs');
   await page.locator('#decider-decision').selectOption('accord');
   await page.locator('#decider-montant').fill('180,00');
-  await page.getByRole('button', { name: 'Décider' }).click();
+  await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await page.waitForLoadState('load');
   check('état Accordé', (await page.locator('#etat').textContent()).includes('Accordé'));
+  check('prochaine étape : notifier', (await page.locator('.operation.prochaine h3').textContent()) === 'Notifier la décision');
+  await page.getByRole('button', { name: 'Notifier la décision' }).click();
+  await page.waitForLoadState('load');
+  check('état Notifié', (await page.locator('#etat').textContent()).includes('Notifié'));
+  check('paiement : le reste à verser est proposé', (await page.locator('#payer-montant').inputValue()) === '180,00');
+  await page.getByRole('button', { name: 'Enregistrer un paiement' }).click();
+  await page.waitForLoadState('load');
+  check('état Payé', (await page.locator('#etat').textContent()).includes('Payé'));
+  check('paiement listé sur le dossier',
+    ((await page.locator('#titre-paiements + table tbody').textContent()) || '').includes('180,00'));
+  check('tout versé : plus de paiement proposé, clore est la prochaine étape',
+    (await page.locator('#titre-payer').count()) === 0 &&
+    (await page.locator('.operation.prochaine h3').textContent()) === 'Clore le dossier');
+  axeViolations += await axe(page, 'dossier payé');
+  await page.screenshot({ path: join(shots, 'dossier.png'), fullPage: true });
+  await page.locator('nav.ariane a[href^="/personnes/P"]').click();
+  await page.waitForLoadState('load');
+  const dossierId = dossierUrl.replace(/.*\//, '');
+  const ops = page.locator('#operations tbody tr', { hasText: dossierId });
+  check('fiche : les actes du secours (décision, paiement)',
+    (await ops.filter({ hasText: 'décision : accord' }).count()) === 1 &&
+    (await ops.filter({ hasText: 'payer' }).filter({ hasText: '180,00' }).count()) === 1,
+    await page.locator('#operations').textContent());
+  check('fiche : le dossier payé parmi les demandes',
+    ((await page.locator('#dossiers').textContent()) || '').includes(dossierId));
+  axeViolations += await axe(page, 'fiche de la personne après paiement');
+  await page.screenshot({ path: join(shots, 'fiche.png'), fullPage: true });
   const after = await homeFigure(page);
   check('tableau de bord : secours accordés du mois +1',
     Number(after.replace(/\D/g, '')) === Number(before.replace(/\D/g, '')) + 1, `${before} -> ${after}`);
@@ -167,19 +238,10 @@ try {
     (await page.locator('svg[role="img"] title').count()) === 1 && (await page.locator('table.donnees').count()) >= 2);
   axeViolations += await axe(page, 'tableau de bord');
   await page.screenshot({ path: join(shots, 'tableau-de-bord.png'), fullPage: true });
-  await signOut(page);
-
-  // --- the instructor pays ---
-  await signIn(page, 'instr', new URL(dossierUrl).pathname);
-  await page.getByRole('button', { name: 'Payer' }).click();
-  await page.waitForLoadState('load');
-  check('état Payé', (await page.locator('#etat').textContent()).includes('Payé'));
-  check('paiement listé', (await page.locator('#titre-paiements + table tbody tr').count()) === 1);
-  axeViolations += await axe(page, 'dossier');
-  await page.screenshot({ path: join(shots, 'dossier.png'), fullPage: true });
 
   // --- the reception counter ---
-  await page.goto(base + '/accueil');
+  await page.locator('nav.menu').getByRole('link', { name: 'Accueil du public' }).click();
+  await page.waitForLoadState('load');
   axeViolations += await axe(page, 'accueil du public');
   await page.locator('#motif-accueil_physique').selectOption('logement');
   await page.getByRole('button', { name: 'Enregistrer un accueil physique' }).click();
@@ -190,7 +252,32 @@ try {
 
   // --- the MDS manager decides the commission session in one batch ---
   if (seance) {
-    await signIn(page, 'cadre', `/seances/${seance}`);
+    await signIn(page, 'cadre', '/');
+    const cadreMenu = await menu();
+    check('menu du cadre : commissions et rapport, pas le journal des accès',
+      cadreMenu.includes('Commissions') && cadreMenu.includes('Rapport d\'activité') &&
+      !cadreMenu.includes('Journal des accès'), cadreMenu.join(', '));
+    await page.locator('nav.menu').getByRole('link', { name: 'Commissions' }).click();
+    await page.waitForLoadState('load');
+    check('séances : la séance à tenir est listée avec ses deux dossiers',
+      (await page.locator(`#seances-a-tenir tr:has(a[href="/seances/${seance}"]) td.nombre`).first().textContent()) === '2');
+    axeViolations += await axe(page, 'liste des séances');
+    // preparing a session: a mistake first
+    await page.getByLabel('Commission', { exact: true }).fill('Commission locale du fonds de solidarité logement');
+    await page.getByLabel('Date de la séance').fill('2026-04-02');
+    await page.getByRole('button', { name: 'Créer la séance' }).click();
+    await page.waitForLoadState('load');
+    check('séance sans présidence : message près du champ',
+      (await page.locator('#presidence-erreur').count()) === 1 &&
+      (await page.locator('.resume-erreurs a[href="#presidence"]').count()) === 1);
+    axeViolations += await axe(page, 'liste des séances avec erreurs');
+    await page.getByLabel('Présidence').fill('Mme Blandine Drain');
+    await page.getByRole('button', { name: 'Créer la séance' }).click();
+    await page.waitForLoadState('load');
+    check('séance créée et listée', (await page.locator('.message-succes').count()) === 1 &&
+      (await page.locator('#seances-a-tenir tbody tr').count()) === 2);
+    await page.locator(`#seances-a-tenir a[href="/seances/${seance}"]`).click();
+    await page.waitForLoadState('load');
     check('séance : ordre du jour de deux dossiers',
       (await page.locator('#ordre-du-jour tbody tr').count()) === 2);
     check('séance : une ligne de décision par dossier',
@@ -261,6 +348,10 @@ try {
   // --- the data officer: who read the person's file ---
   if (personId) {
     await signIn(page, 'dpd', '/journal-acces');
+    const dpdMenu = await menu();
+    check('menu du délégué : le journal des accès, ni personnes ni commissions',
+      dpdMenu.includes('Journal des accès') && !dpdMenu.includes('Personnes') && !dpdMenu.includes('Commissions'),
+      dpdMenu.join(', '));
     axeViolations += await axe(page, 'journal des accès (recherche)');
     await page.getByLabel('Identifiant de la personne').fill(personId);
     await page.getByRole('button', { name: 'Afficher le journal' }).click();

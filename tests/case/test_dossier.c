@@ -190,7 +190,8 @@ static void test_secours_refused_no_payment(void **state)
                         "NULL");
 }
 
-/* The workflow's roles: only the instructeur pays, only the cadre decides. */
+/* The workflow's roles ("secours"): the social worker or the cadre decides, not the instructeur;
+ * the social worker or the instructeur pays, not the cadre. */
 static void test_workflow_roles_and_allowed_ops(void **state)
 {
     struct fx *f = *state;
@@ -205,7 +206,8 @@ static void test_workflow_roles_and_allowed_ops(void **state)
     id = open_ok(f, "secours_urgence", h, "2022-05-02",
                  "{\"montant_demande\": \"100.00\", \"besoin\": \"transport\"}");
     FX_OK(f, op(f, id, OP_INSTRUIRE, "2022-05-02"));
-    /* a travailleur social has dossier.ecrire, but the transition wants a cadre */
+    /* an instructeur has dossier.ecrire, but the transition wants a social worker or a cadre */
+    fx_as(f, &instr_calais);
     FX_FAILS(f, decide(f, id, "accord", NULL, NULL, "2022-05-03"), ERR_FORBIDDEN,
              "ne permet l'opération « decider »");
     assert_int_equal(fx_log_rows(f, "refus", id), 1);
@@ -223,6 +225,10 @@ static void test_workflow_roles_and_allowed_ops(void **state)
     fx_as(f, &instr_calais);
     FX_OK(f, case_dossier_allowed_ops(&f->c, &d, ops, &n));
     assert_int_equal(n, 3); /* the instructeur: notifier, payer, clore */
+    assert_int_equal(ops[1], OP_PAYER);
+    fx_as(f, &ts_calais);
+    FX_OK(f, case_dossier_allowed_ops(&f->c, &d, ops, &n));
+    assert_int_equal(n, 3); /* the social worker: notifier, payer, clore */
     assert_int_equal(ops[1], OP_PAYER);
     fx_as(f, &accueil_calais);
     FX_OK(f, case_dossier_allowed_ops(&f->c, &d, ops, &n));

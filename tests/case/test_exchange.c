@@ -258,6 +258,52 @@ static void test_roundtrip(void **state)
     imported_release(&r);
 }
 
+/*
+ * The same export with every line written otherwise (blanks after ':' and
+ * ',', slashes escaped): its "contenu" texts are not canonical, so they are
+ * serialised again rather than journaled as they are; the journal, the
+ * projections and the export again are the same as from the canonical file.
+ */
+static void test_non_canonical_lines_same_journal(void **state)
+{
+    struct fx *f = *state;
+    struct imported r;
+    struct strbuf loose, again;
+    const char *p = f->dump.buf;
+    char d[65];
+
+    strbuf_init(&loose, 0);
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        json_error_t jerr;
+        json_t *v = json_loadb(p, n, 0, &jerr);
+        char *text;
+
+        assert_non_null(v);
+        text = json_dumps(v, JSON_ESCAPE_SLASH); /* ", " and ": " */
+        assert_non_null(text);
+        assert_null(strchr(text, '\n'));
+        strbuf_addstr(&loose, text);
+        strbuf_addch(&loose, '\n');
+        free(text);
+        json_decref(v);
+        p += n + (nl != NULL);
+    }
+    assert_true(loose.len > f->dump.len);
+    import_into_fresh(&r, loose.buf, loose.len, 20);
+    if (r.rc != 0)
+        fail_msg("import: %s (%s)\n%s", r.e.message, r.e.detail, r.errs);
+    assert_string_equal(digest_of(&r.h, d), f->digest);
+    strbuf_init(&again, 0);
+    export_all(&r.h, &again);
+    assert_int_equal(again.len, f->dump.len);
+    assert_memory_equal(again.buf, f->dump.buf, f->dump.len);
+    strbuf_release(&again);
+    strbuf_release(&loose);
+    imported_release(&r);
+}
+
 struct seen {
     int64_t events, imported_trace;
     bool marie_kept;
@@ -852,6 +898,7 @@ int main(void)
         cmocka_unit_test(test_max_errors),
         cmocka_unit_test_setup_teardown(test_export_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_non_canonical_lines_same_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_actor_and_instant_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_to_file_equals_buffer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_filters, setup, teardown),

@@ -79,7 +79,7 @@ static const struct expected expected[] = {
     {"rsa_orientation", NATURE_DOSSIER, CLASS_SOCIAL, SITE_MDS_RESIDENCE, BENEF_PERSONNE,
      "decision", false},
     {"rsa_cer", NATURE_MESURE, CLASS_SOCIAL, SITE_MDS_RESIDENCE, BENEF_PERSONNE, "mesure", false},
-    {"secours_urgence", NATURE_DOSSIER, CLASS_SOCIAL, SITE_MDS_RESIDENCE, BENEF_FOYER, "aide",
+    {"secours_urgence", NATURE_DOSSIER, CLASS_SOCIAL, SITE_MDS_RESIDENCE, BENEF_FOYER, "secours",
      false},
     {"aide_financiere_personnalisee", NATURE_DOSSIER, CLASS_SOCIAL, SITE_MDS_RESIDENCE, BENEF_FOYER,
      "aide_commission", true},
@@ -230,8 +230,8 @@ static void test_facts(void **state)
 
 static void test_workflows(void **state)
 {
-    static const char *const required[] = {"aide", "aide_commission", "prestation", "mesure",
-                                           "droit_importe"};
+    static const char *const required[] = {"aide",       "secours", "aide_commission",
+                                           "prestation", "mesure",  "droit_importe"};
     const struct catalog_workflow *w;
 
     for (size_t i = 0; i < ARRAY_SIZE(required); i++) {
@@ -344,11 +344,26 @@ static void test_transitions(void **state)
     assert_string_equal(t->to_outcome[OUTCOME_ACCORD], "accorde");
     assert_string_equal(t->to_outcome[OUTCOME_REFUS], "refuse");
     assert_true(catalog_transition_allows(t, "cadre_mds"));
+    /* the secours d'urgence is decided by the MDS social worker, under delegation */
+    assert_true(catalog_transition_allows(t, "travailleur_social"));
     assert_false(catalog_transition_allows(t, "instructeur"));
     assert_false(catalog_transition_allows(t, "accueil"));
+    /* an appeal goes to the MDS manager */
+    t = catalog_transition(d, OP_DECIDER, "recours", &e);
+    assert_non_null(t);
+    assert_true(catalog_transition_allows(t, "cadre_mds"));
+    assert_false(catalog_transition_allows(t, "travailleur_social"));
+    assert_null(t->to_outcome[OUTCOME_AJOURNEMENT]);
 
-    assert_non_null(catalog_transition(d, OP_PAYER, "accorde", &e));
+    t = catalog_transition(d, OP_PAYER, "accorde", &e);
+    assert_non_null(t);
+    assert_true(catalog_transition_allows(t, "travailleur_social"));
     assert_non_null(catalog_transition(d, OP_PAYER, "paye", &e));
+    /* other aids keep their workflow: the AFASE is decided by the MDS manager */
+    t = catalog_transition(get("afase"), OP_DECIDER, "instruit", &e);
+    assert_non_null(t);
+    assert_false(catalog_transition_allows(t, "travailleur_social"));
+    d = get("secours_urgence");
 
     err_clear(&e);
     assert_null(catalog_transition(d, OP_PAYER, "refuse", &e));

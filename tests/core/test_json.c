@@ -482,9 +482,167 @@ static void test_get_money(void **state)
     json_decref(o);
 }
 
+/*
+ * The fast path against jansson: the same value or, when the fast path
+ * gives up, jansson's own verdict; and a text called canonical is exactly
+ * what json_dump_sorted writes.
+ */
+static void test_fast_path_same_as_jansson(void **state)
+{
+    static const char *const inputs[] = {
+        "{}",
+        "[]",
+        "0",
+        "-1",
+        "123456789012345678",
+        "1234567890123456789",
+        "01",
+        "-0",
+        "1.5",
+        "1e3",
+        "true",
+        "false",
+        "null",
+        "\"\"",
+        "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"",
+        "\"\\u00e9\"",
+        "\"é€😀\"",
+        "\"\xC3\"",
+        "\"\xC0\xAF\"",
+        "\"\xED\xA0\x80\"",
+        "\"\xF4\x90\x80\x80\"",
+        "\"a\x01\"",
+        "\"a\x7F\"",
+        "{\"b\":1,\"a\":2}",
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":1,\"b\":1,\"a\":2}",
+        "{\"a\":{\"b\":[1,2,{\"c\":null}]}}",
+        " { \"a\" : [ 1 , 2 ] } ",
+        "{\"a\":1,}",
+        "[1,]",
+        "[1 2]",
+        "{\"a\"1}",
+        "{\"a\":1}x",
+        "\"unterminated",
+        "tru",
+        "nul",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "{\"é\":1,\"z\":2}",
+        "{\"z\":1,\"é\":2}",
+        "{\"ab\":1,\"a\":2}",
+        "{\"a\":1,\"ab\":2}",
+        "{\"\":0}",
+        "+1",
+        "- 1",
+        "[-]",
+        "{\"a\\u0000b\":1}",
+        "[\"\\x\"]",
+        "\t[1]\r\n",
+    };
+    struct err e;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        const char *in = inputs[i];
+        size_t n = strlen(in);
+        struct json_canon canon = {.member = "a"};
+        json_error_t jerr;
+        json_t *ours, *theirs;
+
+        err_clear(&e);
+        ours = json_parse_canon(in, n, "t.json", 0, &canon, &e);
+        theirs = json_loadb(in, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+        if (n > 0 && strspn(in, "[") > JSON_MAX_DEPTH) {
+            assert_null(ours); /* the depth cap is ours, not jansson's */
+            json_decref(theirs);
+            continue;
+        }
+        if ((ours != NULL) != (theirs != NULL))
+            fail_msg("input %zu (%s): ours %s, jansson %s", i, in, ours ? "ok" : "refused",
+                     theirs ? "ok" : "refused");
+        if (ours && !json_equal(ours, theirs))
+            fail_msg("input %zu (%s): different values", i, in);
+        if (ours && canon.whole) {
+            struct strbuf sb;
+            const char *t = in;
+            size_t k = n;
+            strbuf_init(&sb, 0);
+            json_dump_sorted(ours, &sb);
+            while (k > 0 && strchr(" \t\r\n", t[k - 1]))
+                k--;
+            while (k > 0 && strchr(" \t\r\n", *t))
+                t++, k--;
+            if (sb.len != k || memcmp(sb.buf, t, k) != 0)
+                fail_msg("input %zu (%s) called canonical, dump is %s", i, in, sb.buf);
+            strbuf_release(&sb);
+        }
+        if (ours && canon.text) {
+            struct strbuf sb;
+            strbuf_init(&sb, 0);
+            json_dump_sorted(json_object_get(ours, "a"), &sb);
+            if (sb.len != canon.len || memcmp(sb.buf, canon.text, canon.len) != 0)
+                fail_msg("input %zu (%s): member text %.*s, dump %s", i, in, (int)canon.len,
+                         canon.text, sb.buf);
+            strbuf_release(&sb);
+        }
+        json_decref(ours);
+        json_decref(theirs);
+    }
+}
+
+/* Which texts are canonical, and the members found in canonical text. */
+static void test_canonical_text(void **state)
+{
+    const char *line = "{\"contenu\":{\"b\":\"x\\ny\",\"c\":[1,{\"d\":true}]},\"type\":\"t\"}";
+    const char *spaced = "{\"contenu\": {\"b\":1}, \"type\":\"t\"}";
+    const char *unsorted = "{\"contenu\":{\"c\":1,\"b\":2}}";
+    const char *slash = "{\"contenu\":{\"b\":\"a\\/b\"}}";
+    struct json_canon canon = {.member = "contenu"};
+    const char *v;
+    size_t n;
+    struct err e;
+    json_t *o;
+
+    (void)state;
+    err_clear(&e);
+    o = json_parse_canon(line, strlen(line), "t", 1, &canon, &e);
+    assert_non_null(o);
+    assert_true(canon.whole);
+    assert_non_null(canon.text);
+    assert_int_equal(canon.len, strlen("{\"b\":\"x\\ny\",\"c\":[1,{\"d\":true}]}"));
+    assert_memory_equal(canon.text, "{\"b\":\"x\\ny\",\"c\":[1,{\"d\":true}]}", canon.len);
+    json_decref(o);
+    /* blanks outside the member leave it canonical, not the whole */
+    o = json_parse_canon(spaced, strlen(spaced), "t", 1, &canon, &e);
+    assert_non_null(o);
+    assert_false(canon.whole);
+    assert_non_null(canon.text);
+    assert_memory_equal(canon.text, "{\"b\":1}", canon.len);
+    json_decref(o);
+    o = json_parse_canon(unsorted, strlen(unsorted), "t", 1, &canon, &e);
+    assert_non_null(o);
+    assert_null(canon.text);
+    json_decref(o);
+    o = json_parse_canon(slash, strlen(slash), "t", 1, &canon, &e);
+    assert_non_null(o);
+    assert_null(canon.text);
+    json_decref(o);
+
+    assert_int_equal(json_canon_member(line, strlen(line), "type", &v, &n), 0);
+    assert_int_equal(n, 3);
+    assert_memory_equal(v, "\"t\"", 3);
+    assert_int_equal(json_canon_member(line, strlen(line), "contenu", &v, &n), 0);
+    assert_memory_equal(v, "{\"b\":", 5);
+    assert_int_equal(json_canon_member(line, strlen(line), "b", &v, &n), -1);
+    assert_int_equal(json_canon_member("[1]", 3, "b", &v, &n), -1);
+    assert_null(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_path_same_as_jansson),
+        cmocka_unit_test(test_canonical_text),
         cmocka_unit_test(test_parse_values),
         cmocka_unit_test(test_parse_errors_name_line_column),
         cmocka_unit_test(test_parse_rejects_nul_bytes),

@@ -284,11 +284,11 @@ problem "unknown operation" 400
 op ts instruire '{}'
 status "instruct" 200
 is "instruct" etat_libelle "Instruit"
-before=$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus' AND login = 'ts'")
-op ts decider '{"decision": "accord", "montant": "200,00"}'
-problem "social worker decides" 403
+before=$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus' AND login = 'instr'")
+op instr decider '{"decision": "accord", "montant": "200,00"}'
+problem "instructor decides" 403
 checks=$((checks + 1))
-[ "$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus' AND login = 'ts'")" = "$((before + 1))" ] ||
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus' AND login = 'instr'")" = "$((before + 1))" ] ||
   fail "refus de décision non journalisé"
 op cadre decider '{"decision": "accord", "montant": "400,00"}'
 problem "amount above the rule" 422
@@ -402,7 +402,7 @@ status "catalogue" 200
 expect "catalogue" "$T/body" '"code":"secours_urgence"'
 call ts GET "/api/dispositifs/secours_urgence?date=2026-03-16"
 status "dispositif" 200
-is "dispositif" workflow.code aide
+is "dispositif" workflow.code secours
 call ts GET /api/dispositifs/inconnu
 problem "unknown dispositif" 404
 

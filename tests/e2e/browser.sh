@@ -1,9 +1,10 @@
 # browser.sh: the agents' HTML pages in Debian's Chromium (tests/browser/run.mjs,
 # playwright-core and axe-core). A real `proxima serve` on a free port over a
 # real database: init, three agents of the MDS du Calaisis (travailleur
-# social, cadre, instructeur), a person living in Calais with her household,
-# a commission session with two instructed dossiers on its agenda, and the
-# data officer (dpd, delegue_protection_donnees on the whole département).
+# social, cadre, instructeur), a person living in Calais with her household
+# and an insertion act, a commission session with two instructed dossiers on
+# its agenda, and the data officer (dpd, delegue_protection_donnees on the
+# whole département).
 # Skipped (77) when chromium, node or the npm packages are not available.
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +50,8 @@ run_ok "household" px --as ts household create --libelle "Foyer Lefèvre" --date
 foyer=$(cat "$T/out")
 run_ok "member" px --as ts household add "$foyer" "$person" --role demandeur --date 2026-01-05
 agent dpd delegue_protection_donnees departement:62 "Claude Bernard"
+run_ok "act" px --as ts act record action_insertion --personne "$person" --date 2026-02-10 \
+  --fait "action=Atelier mobilité"
 
 # --- a commission session with two dossiers on its agenda ---
 run_ok "AFP" px --as ts dossier open aide_financiere_personnalisee "$foyer" --personne "$person" \

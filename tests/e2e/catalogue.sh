@@ -21,7 +21,7 @@ expect "check json" "$T/out" '"roles": 12'
 
 run_ok "list" px catalogue list
 expect_re "list header" "$T/out" "^Code +Politique +Nature +Classe +Site +Commission +Workflow +Libellé$"
-expect_re "list su" "$T/out" "^secours_urgence +insertion +dossier +social +mds_residence +non +aide +Secours d'urgence$"
+expect_re "list su" "$T/out" "^secours_urgence +insertion +dossier +social +mds_residence +non +secours +Secours d'urgence$"
 expect_re "list fsl" "$T/out" "^fsl +logement +dossier +social +mds_residence +oui +aide_commission "
 expect_re "list rsa" "$T/out" "^rsa_droit +insertion +dossier +social +mds_residence +non +droit_importe "
 expect_re "list aemo" "$T/out" "^aemo +enfance +mesure +protection_enfance +mds_residence +non +mesure "
@@ -52,9 +52,10 @@ expect "show su" "$T/out" "plafond = 350,00"
 expect "show su" "$T/out" "référence : RDAS du Pas-de-Calais"
 expect "show su" "$T/out" "montant_demande <= param.plafond"
 expect "show su" "$T/out" "min(montant_demande, param.plafond)"
-expect "show su" "$T/out" "Workflow aide :"
-expect_re "show su decider" "$T/out" "decider +instruit, ajourne, recours -> accord : accorde ; refus : refuse"
-expect "show su roles" "$T/out" "rôles : cadre_mds"
+expect "show su" "$T/out" "Workflow secours :"
+expect_re "show su decider" "$T/out" "decider +instruit, ajourne -> accord : accorde ; refus : refuse"
+expect "show su roles" "$T/out" "rôles : travailleur_social, cadre_mds"
+expect_re "show su appeal" "$T/out" "decider +recours -> accord : accorde ; refus : refuse ; sans_suite"
 expect "show su" "$T/out" "Site           mds_residence : MDS compétente"
 
 run_ok "show aide menagere before" px catalogue show aide_menagere --date 2022-06-30

@@ -1,8 +1,9 @@
 # dossier.sh: a secours d'urgence from request to payment, entirely through
 # the CLI, at the MDS du Calaisis. The travailleur social records the family
 # and the request, asks for documents and instructs it; the workflow (data/
-# catalogue/workflows.json, "aide") has the cadre de MDS decide and the
-# instructeur notify and pay. Each bad input gets a precise French message
+# catalogue/workflows.json, "secours") lets the travailleur social or the
+# cadre de MDS decide (not the instructeur), an appeal only the cadre, and
+# the travailleur social or the instructeur notify and pay. Each bad input gets a precise French message
 # and leaves the database unchanged (db_digest before and after).
 . "$(dirname "$0")/lib.sh"
 
@@ -90,11 +91,11 @@ bad "instruction before opening" 3 "antérieure à l'ouverture du dossier D00000
 run_ok "instruct" TS dossier instruire "$d"
 expect "instruct" "$T/out" "$d Instruit"
 
-# --- decision: only the cadre, within the rules ---
+# --- decision: the social worker or the cadre, within the rules; not the instructeur ---
 nref=$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus'")
-run_fail "social worker decides" 7 TS dossier decider "$d" --decision accord --montant 200
-expect "social worker decides" "$T/err" "decider"
-got=$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus' AND login = 'ts'")
+run_fail "instructor decides" 7 INSTR dossier decider "$d" --decision accord --montant 200
+expect "instructor decides" "$T/err" "decider"
+got=$(sqlite3 "$DB" "SELECT count(*) FROM access_log WHERE action = 'refus' AND login = 'instr'")
 [ "$got" = "$((nref + 1))" ] || fail "refus de décision non journalisé ($got)"
 bad "unknown outcome" 2 "décision inconnue : « oui »" CADRE dossier decider "$d" --decision oui
 bad "decision without outcome" 2 "--decision" CADRE dossier decider "$d" --montant 100
@@ -157,6 +158,22 @@ run_ok "refuse above ceiling" CADRE dossier decider "$d2" --decision refus \
 expect "refuse above ceiling" "$T/out" "$d2 Refusé"
 run_ok "appeal" TS dossier recours "$d2" --motif "situation aggravée"
 expect "appeal" "$T/out" "$d2 Recours formé"
+run_fail "social worker decides the appeal" 7 TS dossier decider "$d2" --decision refus \
+  --motif "plafond"
+expect "social worker decides the appeal" "$T/err" "decider"
+
+# --- the social worker handles a secours alone, from request to payment ---
+run_ok "open 3" TS dossier open secours_urgence "$foyer" --personne "$marie" \
+  --fait montant_demande=90,00 --fait besoin=transport
+d3=$(cat "$T/out")
+run_ok "instruct 3" TS dossier instruire "$d3"
+bad "social worker above the rule" 3 "supérieur au montant calculé par le règlement (90,00" \
+  TS dossier decider "$d3" --decision accord --montant 120
+run_ok "social worker decides" TS dossier decider "$d3" --decision accord --montant 90
+expect "social worker decides" "$T/out" "$d3 Accordé"
+run_ok "social worker notifies" TS dossier notifier "$d3"
+run_ok "social worker pays" TS dossier payer "$d3" --montant 90
+expect "social worker pays" "$T/out" "$d3 Payé"
 
 # --- usage ---
 run_fail "unknown subcommand" 2 TS dossier valider "$d"

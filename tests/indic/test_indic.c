@@ -13,8 +13,11 @@
  * of a figure, several grids in one pass (the same values as one pass per
  * grid) and what the rows placed in some area give (the same rows as the
  * explanation), and the closing of the year whose frozen figures survive the
- * deletion of the rows behind them. The last tests check the dictionary's
- * own validation on broken dictionaries.
+ * deletion of the rows behind them, with the definitions they were computed
+ * with (whatever the dictionary says later, a year closed before these were
+ * frozen, a frozen document that does not match its definition). Other tests
+ * check the dictionary's own validation on broken dictionaries and that
+ * every definition survives its frozen document.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -800,6 +803,238 @@ static void test_close_year_freezes(void **state)
     assert_int_equal(F->e.code, ERR_CONFLICT);
 }
 
+static void sql(const char *text)
+{
+    struct store_stmt *q;
+
+    err_clear(&F->e);
+    q = store_prepare(F->s, text, &F->e);
+    if (!q)
+        fail_msg("%s: %s", text, F->e.message);
+    OK(store_step_done(q, &F->e));
+}
+
+/* What the calculation of def says today. */
+static const char *describe(const struct indic_def *def)
+{
+    struct strbuf sb;
+    const char *r;
+
+    strbuf_init(&sb, 0);
+    indic_describe(def, &F->cat, &sb);
+    r = arena_strdup(&F->a, sb.buf);
+    strbuf_release(&sb);
+    return r;
+}
+
+/* Runs after test_close_year_freezes: 2022 is closed, its rows deleted. */
+static void test_closed_year_keeps_its_definitions(void **state)
+{
+    struct indic_dict fz, later;
+    struct indic_def *defs;
+    const struct indic_def *su;
+    const char *text, *change;
+    bool closed;
+    struct indic_close_doc doc = {"rapport/rapport.json", "{\"version\": 1}"};
+
+    (void)state;
+    /* the definitions frozen with 2022 are today's, with the words of then */
+    OK(indic_dict_frozen(F->s, 2022, &F->dict, &fz, &closed, &F->e));
+    assert_true(closed);
+    assert_int_equal(fz.frozen_year, 2022);
+    assert_int_equal(fz.ndefs, F->dict.ndefs);
+    for (size_t k = 0; k < fz.ndefs; k++) {
+        const struct indic_def *a = &fz.defs[k], *b = &F->dict.defs[k];
+        assert_string_equal(a->code, b->code);
+        assert_string_equal(a->label, b->label);
+        assert_string_equal(a->definition, b->definition);
+        assert_int_equal(a->version, b->version);
+        assert_int_equal(a->source, b->source);
+        assert_int_equal(a->measure, b->measure);
+        assert_string_equal(a->calculation, describe(b));
+        assert_string_equal(describe(a), describe(b));
+        assert_null(indic_def_change(a, &F->dict, &F->a));
+    }
+    indic_dict_release(&fz);
+
+    /* the dictionary changes after the closing: a new version of su_accordes, and
+       su_montant leaves it */
+    defs = arena_calloc(&F->a, F->dict.ndefs, sizeof(*defs));
+    memset(&later, 0, sizeof(later));
+    for (size_t k = 0; k < F->dict.ndefs; k++) {
+        if (strcmp(F->dict.defs[k].code, "su_montant") == 0)
+            continue;
+        defs[later.ndefs] = F->dict.defs[k];
+        if (strcmp(defs[later.ndefs].code, "su_accordes") == 0) {
+            defs[later.ndefs].version = 2;
+            defs[later.ndefs].definition = "Nouvelle définition des secours, après la clôture.";
+            defs[later.ndefs].measure = MEASURE_DISTINCT_PERSONNE;
+        }
+        later.ndefs++;
+    }
+    later.defs = defs;
+    OK(indic_dict_frozen(F->s, 2022, &later, &fz, &closed, &F->e));
+    su = indic_find(&fz, "su_accordes");
+    assert_non_null(su);
+    assert_int_equal(su->version, 1);
+    assert_int_equal(su->measure, MEASURE_NOMBRE);
+    assert_string_equal(su->definition, indic_find(&F->dict, "su_accordes")->definition);
+    change = indic_def_change(su, &later, &F->a);
+    assert_non_null(change);
+    assert_string_equal(change, "définition modifiée depuis la clôture : version 1 à la clôture, "
+                                "version 2 aujourd'hui");
+    change = indic_def_change(indic_find(&fz, "su_montant"), &later, &F->a);
+    assert_non_null(change);
+    assert_non_null(strstr(change, "retiré du dictionnaire"));
+    assert_null(indic_def_change(indic_find(&fz, "rsa_allocataires"), &later, &F->a));
+    assert_null(indic_def_change(su, NULL, &F->a));
+    indic_dict_release(&fz);
+
+    /* an open year has no frozen definitions, nor documents */
+    OK(indic_dict_frozen(F->s, 2020, &F->dict, &fz, &closed, &F->e));
+    assert_false(closed);
+    assert_int_equal(fz.ndefs, 0);
+    indic_dict_release(&fz);
+    OK(indic_frozen_document(F->s, 2022, "rapport/rapport.json", &F->a, &text, &F->e));
+    assert_null(text);
+
+    /* documents frozen with a year, final like its figures; a second closing is refused */
+    OK(indic_close_year_docs(F->s, &F->dict, &F->cat, 2023, "statisticien", &doc, 1, &F->e));
+    OK(indic_frozen_document(F->s, 2023, "rapport/rapport.json", &F->a, &text, &F->e));
+    assert_non_null(text);
+    assert_string_equal(text, doc.text);
+    err_clear(&F->e);
+    assert_int_equal(
+        indic_close_year_docs(F->s, &F->dict, &F->cat, 2023, "statisticien", &doc, 1, &F->e), -1);
+    assert_int_equal(F->e.code, ERR_CONFLICT);
+    assert_non_null(strstr(F->e.message, "ne peut pas être close une seconde fois"));
+    {
+        const char *finals[] = {"DELETE FROM year_closed_document",
+                                "UPDATE year_closed_document SET content = '{}'",
+                                "DELETE FROM indicator_definition_document",
+                                "UPDATE indicator_definition_document SET document = '{}'"};
+        for (size_t i = 0; i < ARRAY_SIZE(finals); i++) {
+            struct store_stmt *q = store_prepare(F->s, finals[i], &F->e);
+            assert_non_null(q);
+            err_clear(&F->e);
+            if (store_step_done(q, &F->e) != -1)
+                fail_msg("%s: the frozen documents changed", finals[i]);
+        }
+    }
+}
+
+/* A year closed before migration 7: frozen texts, structure borrowed at the same version. */
+static void test_year_closed_before_documents(void **state)
+{
+    struct indic_dict fz;
+    const struct indic_def *su, *old;
+    bool closed;
+
+    (void)state;
+    sql("INSERT INTO year_closed(year, closed_at, actor) VALUES (2019, 0, 'ancien')");
+    sql("INSERT INTO indicator_definition(year, code, position, version, label, section, unit, "
+        "scale, definition, calculation) VALUES "
+        "(2019, 'su_accordes', 0, 1, 'Secours accordés (2019)', 'insertion', 'nombre', 0, "
+        "'Les secours accordés en 2019, comptés à la date de décision.', 'Source : 2019'), "
+        "(2019, 'ancien_montant', 1, 3, 'Ancien montant', 'insertion', 'EUR', 0, "
+        "'Un montant que le dictionnaire ne définit plus.', 'Source : paiements de 2019')");
+    OK(indic_dict_frozen(F->s, 2019, &F->dict, &fz, &closed, &F->e));
+    assert_true(closed);
+    assert_int_equal(fz.ndefs, 2);
+    su = indic_find(&fz, "su_accordes");
+    assert_string_equal(su->label, "Secours accordés (2019)");
+    assert_string_equal(describe(su), "Source : 2019");
+    assert_int_equal(su->source, SRC_DECISIONS); /* same version: today's structure */
+    old = indic_find(&fz, "ancien_montant");
+    assert_int_equal(old->unit, UNIT_EUR);
+    assert_int_equal(old->source, SRC_SOMME);
+    assert_int_equal(old->nterms, 0);
+    assert_string_equal(describe(old), "Source : paiements de 2019");
+    assert_non_null(strstr(indic_def_change(old, &F->dict, &F->a), "retiré"));
+    indic_dict_release(&fz);
+
+    /* a document that does not match its definition is told */
+    sql("INSERT INTO year_closed(year, closed_at, actor) VALUES (2018, 0, 'ancien')");
+    sql("INSERT INTO indicator_definition(year, code, position, version, label, section, unit, "
+        "scale, definition, calculation) VALUES (2018, 'accueils_physiques', 0, 2, 'Accueils', "
+        "'mds', 'nombre', 0, 'Les accueils physiques de l''année.', 'Source : actes')");
+    {
+        const char *docs = indic_def_document(indic_find(&F->dict, "accueils_physiques"), &F->a);
+        struct store_stmt *q = store_prepare(F->s,
+                                             "INSERT INTO indicator_definition_document(year, "
+                                             "code, document) VALUES (2018, ?, ?)",
+                                             &F->e);
+        assert_non_null(q);
+        store_bind_text(q, 1, "accueils_physiques");
+        store_bind_text(q, 2, docs);
+        OK(store_step_done(q, &F->e));
+    }
+    err_clear(&F->e);
+    assert_int_equal(indic_dict_frozen(F->s, 2018, &F->dict, &fz, &closed, &F->e), -1);
+    assert_int_equal(F->e.code, ERR_TAMPERED);
+    assert_non_null(strstr(F->e.message, "accueils_physiques"));
+    assert_int_equal(fz.ndefs, 0);
+}
+
+/* Every shipped definition, written as a document and read back, is the same definition. */
+static void test_definition_documents(void **state)
+{
+    const char **docs = arena_calloc(&F->a, F->dict.ndefs, sizeof(*docs));
+    struct indic_dict d;
+    size_t conditions = 0, filters = 0;
+    struct err e;
+
+    (void)state;
+    for (size_t k = 0; k < F->dict.ndefs; k++)
+        docs[k] = indic_def_document(&F->dict.defs[k], &F->a);
+    OK(indic_dict_load_documents(&d, docs, F->dict.ndefs, "test", &F->e));
+    assert_int_equal(d.ndefs, F->dict.ndefs);
+    for (size_t k = 0; k < d.ndefs; k++) {
+        const struct indic_def *a = &d.defs[k], *b = &F->dict.defs[k];
+        assert_string_equal(indic_def_document(a, &F->a), docs[k]);
+        assert_string_equal(a->code, b->code);
+        assert_string_equal(a->file, b->file);
+        assert_int_equal(a->unit, b->unit);
+        assert_int_equal(a->scale, b->scale);
+        assert_int_equal(a->date, b->date);
+        assert_int_equal(a->place, b->place);
+        assert_int_equal(a->ndispositifs, b->ndispositifs);
+        assert_int_equal(a->nterms, b->nterms);
+        assert_memory_equal(a->outcomes, b->outcomes, sizeof(a->outcomes));
+        assert_int_equal(a->nfilters, b->nfilters);
+        for (size_t f = 0; f < a->nfilters; f++) {
+            assert_string_equal(a->filters[f].fact, b->filters[f].fact);
+            assert_int_equal(a->filters[f].nvalues, b->filters[f].nvalues);
+            for (size_t v = 0; v < a->filters[f].nvalues; v++)
+                assert_string_equal(a->filters[f].values[v], b->filters[f].values[v]);
+            filters++;
+        }
+        assert_null(a->condition); /* kept as text, never compiled */
+        if (b->condition) {
+            assert_string_equal(a->condition_text, rules_expr_source(b->condition));
+            conditions++;
+        }
+        assert_null(a->calculation);
+        assert_string_equal(describe(a), describe(b));
+    }
+    assert_true(conditions > 0 && filters > 0); /* the round trip saw both */
+    indic_dict_release(&d);
+
+    /* checked like a dictionary file */
+    docs[0] = "{\"code\": \"x_y\", \"inconnue\": 1}";
+    err_clear(&e);
+    assert_int_equal(indic_dict_load_documents(&d, docs, 1, "définitions figées", &e), -1);
+    assert_non_null(strstr(e.message, "définitions figées"));
+    assert_non_null(strstr(e.message, "inconnue"));
+    docs[0] = "{\"code\": \"part\", \"libelle\": \"Part\", \"section\": \"annexe\", "
+              "\"unite\": \"pourcent\", \"version\": 1, \"definition\": \"Une part de deux "
+              "indicateurs figés.\", \"source\": \"rapport\", \"numerateur\": \"a\", "
+              "\"denominateur\": \"b\"}";
+    err_clear(&e);
+    assert_int_equal(indic_dict_load_documents(&d, docs, 1, "définitions figées", &e), -1);
+    assert_non_null(strstr(e.message, "indicateur inconnu « a »"));
+}
+
 /* ---- the dictionary's validation ------------------------------------------------ */
 
 /* Load a dictionary made of one file name.json holding text; expect an error with words. */
@@ -923,8 +1158,11 @@ int main(void)
         cmocka_unit_test(test_grids_in_one_pass),
         cmocka_unit_test(test_rows_placed_in_some_area),
         cmocka_unit_test(test_dictionary_errors),
+        cmocka_unit_test(test_definition_documents),
         /* last: it deletes the rows behind the figures */
         cmocka_unit_test(test_close_year_freezes),
+        cmocka_unit_test(test_closed_year_keeps_its_definitions),
+        cmocka_unit_test(test_year_closed_before_documents),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

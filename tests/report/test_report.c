@@ -571,7 +571,10 @@ static void test_csv_bytes(void **state)
                                 "MDS de l'Arrageois;4538\r\n");
     assert_contains(terr->data, "\r\nlens-henin;Lens-Hénin;;;;;15195\r\n");
     meth = find_file(&fs, "methodologie.csv");
-    assert_true(!strncmp(meth->data + 3, "code;libelle;unite;version;definition;calcul\r\n", 46));
+    assert_true(!strncmp(meth->data + 3,
+                         "code;libelle;unite;version;definition;calcul;"
+                         "modification_depuis_cloture\r\n",
+                         74));
     /* no thousands separator in any numeric cell */
     for (size_t i = 0; i < fs.n; i++)
         if (strcmp(fs.files[i].name, "methodologie.csv") &&

@@ -400,6 +400,59 @@ static void test_copied_event_added(void **state)
     expect_tampered(*state, 101, "ne correspond pas au contenu");
 }
 
+/*
+ * An import defers the head row: the store refuses to commit until it is
+ * flushed, a rollback forgets it, and once flushed the chain verifies.
+ */
+static void test_deferred_head(void **state)
+{
+    struct fx *f = *state;
+    struct journal_verify_result res;
+    int64_t next = 0;
+
+    err_clear(&f->e);
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    journal_defer_head(f->s);
+    for (int k = 1; k <= 3; k++) {
+        struct journal_event ev = {
+            .recorded_at = T0 + k, .type = "test.event", .actor = "system", .payload = "{}"};
+        assert_int_equal(journal_append(f->s, &ev, NULL, &f->e), 0);
+        assert_int_equal(ev.seq, N_EVENTS + k);
+    }
+    assert_int_equal(journal_next_seq(f->s, &next, &f->e), 0);
+    assert_int_equal(next, N_EVENTS + 4);
+    assert_int_equal(store_commit(f->s, &f->e), -1);
+    assert_int_equal(f->e.code, ERR_INTERNAL);
+    /* rolled back: nothing written, nothing pending */
+    store_rollback(f->s);
+    err_clear(&f->e);
+    assert_int_equal(journal_verify(f->s, &res, &f->e), 0);
+    assert_int_equal(res.events, N_EVENTS);
+
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    journal_defer_head(f->s);
+    for (int k = 1; k <= 3; k++) {
+        struct journal_event ev = {
+            .recorded_at = T0 + k, .type = "test.event", .actor = "system", .payload = "{}"};
+        assert_int_equal(journal_append(f->s, &ev, NULL, &f->e), 0);
+    }
+    assert_int_equal(journal_flush_head(f->s, &f->e), 0);
+    assert_int_equal(store_commit(f->s, &f->e), 0);
+    assert_int_equal(journal_verify(f->s, &res, &f->e), 0);
+    assert_int_equal(res.events, N_EVENTS + 3);
+    /* the next transaction appends after the flushed head, written per event again */
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    {
+        struct journal_event ev = {
+            .recorded_at = T0, .type = "test.event", .actor = "system", .payload = "{}"};
+        assert_int_equal(journal_append(f->s, &ev, NULL, &f->e), 0);
+        assert_int_equal(ev.seq, N_EVENTS + 4);
+    }
+    assert_int_equal(store_commit(f->s, &f->e), 0);
+    assert_int_equal(journal_verify(f->s, &res, &f->e), 0);
+    assert_int_equal(res.events, N_EVENTS + 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +460,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_journal_is_intact, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_append_and_verify, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_append_refused, setup_full, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_head, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_foreach, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_sql_update_delete_refused, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_altered_payload, setup_full, teardown),

@@ -1,0 +1,190 @@
+/*
+ * bulk.c: what an import or a replay remembers from one event to the next
+ * (struct case_bulk, case_int.h), so that applying hundreds of thousands of
+ * events in one transaction does not ask the store the same questions again
+ * and again, nor write the same row once per event.
+ *
+ * Four things, all valid for one transaction only (the caller drops the
+ * bulk when it rolls back):
+ *   - the identifier counters: case_id_observe moves them here, and
+ *     case_bulk_flush writes them once, before the commit;
+ *   - the sites already found in the referential (case_site_parse);
+ *   - the validity periods of communes (person_commune_check): a commune
+ *     is looked up once, then every date is checked in memory;
+ *   - each dossier's row as the last event wrote it (dossier.c: the only
+ *     writer of that table), so that an operation does not read it back.
+ * The referential does not change during an import or a replay (ref_load
+ * is another transaction), so what is read of it stays true. A question
+ * the memory cannot answer, and every refusal, goes to the store as
+ * without a bulk, so that the messages are the same.
+ */
+#include "core/compat.h"
+#include "case/case_int.h"
+
+#define BULK_MAP_MIN 256 /* slots, a power of two */
+
+/* FNV-1a over a NUL-terminated key. */
+static uint64_t key_hash(const char *k)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+static struct case_bulk_slot *map_slot(struct case_bulk_map *m, const char *key)
+{
+    size_t i = (size_t)key_hash(key) & (m->cap - 1);
+
+    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return &m->slots[i];
+}
+
+static void map_grow(struct case_bulk *b, struct case_bulk_map *m)
+{
+    struct case_bulk_map old = *m;
+
+    m->cap = old.cap ? 2 * old.cap : BULK_MAP_MIN;
+    m->slots = arena_calloc(&b->arena, m->cap, sizeof(*m->slots));
+    m->used = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slots[i].key) {
+            *map_slot(m, old.slots[i].key) = old.slots[i];
+            m->used++;
+        }
+}
+
+void *case_bulk_get(struct case_bulk_map *m, const char *key)
+{
+    return m->cap ? map_slot(m, key)->value : NULL;
+}
+
+void case_bulk_put(struct case_bulk *b, struct case_bulk_map *m, const char *key, void *value)
+{
+    struct case_bulk_slot *s;
+
+    if (2 * (m->used + 1) > m->cap)
+        map_grow(b, m);
+    s = map_slot(m, key);
+    if (!s->key) {
+        s->key = arena_strdup(&b->arena, key);
+        m->used++;
+    }
+    s->value = value;
+}
+
+const char *case_bulk_str(struct case_bulk *b, const char *cur, const char *s)
+{
+    if (!s)
+        return NULL;
+    if (cur && (cur == s || !strcmp(cur, s)))
+        return cur;
+    return arena_strdup(&b->arena, s);
+}
+
+void case_bulk_init(struct case_bulk *b)
+{
+    memset(b, 0, sizeof(*b));
+    arena_init(&b->arena, 0);
+}
+
+void case_bulk_release(struct case_bulk *b)
+{
+    arena_release(&b->arena);
+    memset(b, 0, sizeof(*b));
+}
+
+int case_bulk_flush(struct case_ctx *c, struct err *e)
+{
+    struct case_bulk *b = c->bulk;
+
+    if (!b)
+        return 0;
+    /* in the order the kinds were first seen, as the rows would have been written */
+    for (size_t i = 0; i < b->norder; i++) {
+        int k = b->order[i] - 'A';
+        char kind[2] = {b->order[i], '\0'};
+        struct store_stmt *q;
+
+        q = store_prepare(c->store,
+                          "INSERT INTO case_counter(kind, next) VALUES (?, ?) "
+                          "ON CONFLICT(kind) DO UPDATE SET next = MAX(next, excluded.next)",
+                          e);
+        if (!q)
+            return -1;
+        store_bind_text(q, 1, kind);
+        store_bind_int64(q, 2, b->next[k]);
+        if (store_step_done(q, e) != 0)
+            return -1;
+        b->next[k] = 0;
+    }
+    b->norder = 0;
+    return 0;
+}
+
+/* A commune's versions, as the days they begin and end (DATE_MAX: still valid). */
+struct commune_periods {
+    size_t n;
+    date_t from[];
+};
+
+static const struct commune_periods *commune_load(struct case_ctx *c, const char *code,
+                                                  struct err *e)
+{
+    struct case_bulk *b = c->bulk;
+    struct store_stmt *q;
+    struct commune_periods *p;
+    date_t v[2 * CASE_BULK_COMMUNE_VERSIONS];
+    size_t n = 0;
+    int rc;
+
+    q = store_prepare(c->store,
+                      "SELECT valid_from, valid_to FROM ref_commune WHERE code = ? "
+                      "ORDER BY valid_from",
+                      e);
+    if (!q)
+        return NULL;
+    store_bind_text_static(q, 1, code);
+    while ((rc = store_step(q, e)) == STORE_ROW) {
+        const char *from = store_column_text(q, 0), *to = store_column_text(q, 1);
+        struct err ignored;
+
+        err_clear(&ignored);
+        if (n == CASE_BULK_COMMUNE_VERSIONS ||
+            date_parse_iso(from, strlen(from), &v[2 * n], &ignored) != 0) {
+            rc = STORE_DONE; /* unusual: leave this commune to the store */
+            n = 0;
+            break;
+        }
+        if (store_column_is_null(q, 1))
+            v[2 * n + 1] = DATE_MAX;
+        else if (date_parse_iso(to, strlen(to), &v[2 * n + 1], &ignored) != 0) {
+            rc = STORE_DONE;
+            n = 0;
+            break;
+        }
+        n++;
+    }
+    store_finalize(q);
+    if (rc < 0)
+        return NULL;
+    p = arena_alloc(&b->arena, sizeof(*p) + 2 * n * sizeof(date_t));
+    p->n = n;
+    memcpy(p->from, v, 2 * n * sizeof(date_t));
+    case_bulk_put(b, &b->communes, code, p);
+    return p;
+}
+
+bool case_bulk_commune_exists(struct case_ctx *c, const char *code, date_t day, struct err *e)
+{
+    const struct commune_periods *p = case_bulk_get(&c->bulk->communes, code);
+
+    if (!p && !(p = commune_load(c, code, e)))
+        return false;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->from[2 * i] <= day && day <= p->from[2 * i + 1])
+            return true;
+    return false;
+}
