@@ -5,6 +5,11 @@
  * (one value per line). What parses must respect the depth cap, dump with
  * json_dump_sorted, parse again from the dump to an equal value, and dump to
  * the same bytes. The typed getters run on every object met.
+ *
+ * json_parse_canon's fast path is checked against jansson itself: what it
+ * accepts, json_loadb accepts as an equal value, and what it calls
+ * canonical (the whole text, or a member's text) is byte for byte what
+ * json_dump_sorted writes for it.
  */
 #include "core/compat.h"
 
@@ -117,6 +122,49 @@ static int on_line(json_t *v, size_t line, void *ctx, struct err *e)
     return json_get_int(v, "id", false, &id, e);
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The fast path against jansson, and its canonical claims against the dump. */
+static void check_canon(const char *s, size_t size)
+{
+    struct json_canon canon = {.member = "contenu"};
+    struct strbuf a;
+    json_error_t jerr;
+    struct err e;
+    json_t *v, *ref;
+    size_t b = 0, n = size;
+
+    err_clear(&e);
+    v = json_parse_canon(s, size, "canon.json", 0, &canon, &e);
+    if (!v)
+        return;
+    ref = json_loadb(s, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    CHECK(ref != NULL);
+    CHECK(json_equal(v, ref));
+    json_decref(ref);
+    strbuf_init(&a, 0);
+    if (canon.whole) {
+        while (b < n && is_blank(s[b]))
+            b++;
+        while (n > b && is_blank(s[n - 1]))
+            n--;
+        json_dump_sorted(v, &a);
+        CHECK(a.len == n - b && memcmp(a.buf, s + b, a.len) == 0);
+    }
+    if (canon.text) {
+        json_t *m = json_is_object(v) ? json_object_get(v, "contenu") : NULL;
+        CHECK(m != NULL);
+        strbuf_clear(&a);
+        json_dump_sorted(m, &a);
+        CHECK(a.len == canon.len && memcmp(a.buf, canon.text, a.len) == 0);
+    }
+    strbuf_release(&a);
+    json_decref(v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
@@ -135,6 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(e.code != ERR_OK);
         CHECK(strncmp(e.message, "fuzz.json", 9) == 0);
     }
+
+    check_canon(s, size);
 
     err_clear(&e);
     rc = json_lines_foreach(s, size, "fuzz.jsonl", 3, on_line, &c, NULL, &e);

@@ -120,6 +120,205 @@ json_t *case_dossier_json(const struct catalog *cat, const struct case_dossier *
     return o;
 }
 
+/*
+ * The same document as case_dossier_json, written straight into sb, byte for
+ * byte what jansson's json_dump(JSON_COMPACT | JSON_PRESERVE_ORDER) makes of
+ * it (the HTTP API serves it without building a jansson tree first).
+ */
+static void w_str(struct strbuf *sb, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF"; /* as jansson */
+    const unsigned char *p = (const unsigned char *)s, *run;
+
+    if (!s) {
+        strbuf_add(sb, "null", 4);
+        return;
+    }
+    strbuf_addch(sb, '"');
+    for (run = p; *p; p++) {
+        const char *esc = NULL;
+        char u[6];
+        if (*p >= 0x20 && *p != '"' && *p != '\\')
+            continue;
+        strbuf_add(sb, run, (size_t)(p - run));
+        run = p + 1;
+        switch (*p) {
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        default:
+            break;
+        }
+        if (esc) {
+            strbuf_addstr(sb, esc);
+        } else {
+            u[0] = '\\';
+            u[1] = 'u';
+            u[2] = '0';
+            u[3] = '0';
+            u[4] = hex[*p >> 4];
+            u[5] = hex[*p & 15];
+            strbuf_add(sb, u, 6);
+        }
+    }
+    strbuf_add(sb, run, (size_t)(p - run));
+    strbuf_addch(sb, '"');
+}
+
+/* a literal: the keys, with their comma and colon */
+#define W_LIT(sb, lit) strbuf_add((sb), (lit), sizeof(lit) - 1)
+
+static void w_money(struct strbuf *sb, int64_t cents)
+{
+    if (cents < 0) {
+        strbuf_add(sb, "null", 4);
+        return;
+    }
+    strbuf_addch(sb, '"');
+    money_format_plain(sb, cents);
+    strbuf_addch(sb, '"');
+}
+
+static int w_facts(const char *buffer, size_t size, void *data)
+{
+    struct strbuf *sb = data;
+
+    strbuf_add(sb, buffer, size);
+    return sb->failed ? -1 : 0;
+}
+
+int case_dossier_json_write(struct strbuf *sb, const struct catalog *cat,
+                            const struct case_dossier *d, const enum catalog_op *ops, size_t nops)
+{
+    W_LIT(sb, "{\"id\":");
+    w_str(sb, d->id);
+    W_LIT(sb, ",\"dispositif\":");
+    w_str(sb, d->dispositif);
+    W_LIT(sb, ",\"dispositif_libelle\":");
+    w_str(sb, d->dispositif_label);
+    W_LIT(sb, ",\"beneficiaire_type\":");
+    w_str(sb, d->beneficiary_type);
+    W_LIT(sb, ",\"beneficiaire\":");
+    w_str(sb, d->beneficiary);
+    W_LIT(sb, ",\"personne\":");
+    w_str(sb, d->person);
+    W_LIT(sb, ",\"foyer\":");
+    w_str(sb, d->household);
+    W_LIT(sb, ",\"site\":");
+    w_str(sb, d->site);
+    W_LIT(sb, ",\"classe\":");
+    w_str(sb, catalog_class_code(d->data_class));
+    W_LIT(sb, ",\"etat\":");
+    w_str(sb, d->state);
+    W_LIT(sb, ",\"etat_libelle\":");
+    w_str(sb, case_state_label(cat, d->dispositif, d->state));
+    W_LIT(sb, ",\"ouvert_le\":");
+    w_str(sb, d->opened);
+    W_LIT(sb, ",\"clos_le\":");
+    w_str(sb, d->closed);
+    W_LIT(sb, ",\"mesure_debut\":");
+    w_str(sb, d->measure_start);
+    W_LIT(sb, ",\"mesure_fin\":");
+    w_str(sb, d->measure_end);
+    W_LIT(sb, ",\"faits\":");
+    if (!d->facts)
+        strbuf_add(sb, "{}", 2);
+    else if (json_dump_callback(d->facts, w_facts, sb, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+        return -1;
+    W_LIT(sb, ",\"montant_accorde\":");
+    w_money(sb, d->granted);
+    W_LIT(sb, ",\"montant_verse\":");
+    w_money(sb, d->paid);
+    W_LIT(sb, ",\"historique\":");
+    strbuf_addch(sb, '[');
+    for (size_t i = 0; i < d->nsteps; i++) {
+        const struct case_step *s = &d->steps[i];
+        if (i)
+            strbuf_addch(sb, ',');
+        W_LIT(sb, "{\"operation\":");
+        w_str(sb, s->op);
+        W_LIT(sb, ",\"de\":");
+        w_str(sb, s->from);
+        W_LIT(sb, ",\"vers\":");
+        w_str(sb, s->to);
+        W_LIT(sb, ",\"date\":");
+        w_str(sb, s->date);
+        W_LIT(sb, ",\"agent\":");
+        w_str(sb, s->actor);
+        strbuf_addch(sb, '}');
+    }
+    strbuf_addch(sb, ']');
+    W_LIT(sb, ",\"decisions\":");
+    strbuf_addch(sb, '[');
+    for (size_t i = 0; i < d->ndecisions; i++) {
+        const struct case_decision *x = &d->decisions[i];
+        if (i)
+            strbuf_addch(sb, ',');
+        W_LIT(sb, "{\"decision\":");
+        w_str(sb, x->outcome);
+        W_LIT(sb, ",\"date\":");
+        w_str(sb, x->date);
+        W_LIT(sb, ",\"montant\":");
+        w_money(sb, x->amount);
+        W_LIT(sb, ",\"motif\":");
+        w_str(sb, x->motive);
+        W_LIT(sb, ",\"droit_du\":");
+        w_str(sb, x->right_from);
+        W_LIT(sb, ",\"droit_au\":");
+        w_str(sb, x->right_to);
+        W_LIT(sb, ",\"seance\":");
+        w_str(sb, x->session);
+        W_LIT(sb, ",\"agent\":");
+        w_str(sb, x->actor);
+        strbuf_addch(sb, '}');
+    }
+    strbuf_addch(sb, ']');
+    W_LIT(sb, ",\"versements\":");
+    strbuf_addch(sb, '[');
+    for (size_t i = 0; i < d->npayments; i++) {
+        if (i)
+            strbuf_addch(sb, ',');
+        W_LIT(sb, "{\"id\":");
+        w_str(sb, d->payments[i].id);
+        W_LIT(sb, ",\"date\":");
+        w_str(sb, d->payments[i].date);
+        W_LIT(sb, ",\"montant\":");
+        w_money(sb, d->payments[i].amount);
+        strbuf_addch(sb, '}');
+    }
+    strbuf_addch(sb, ']');
+    if (ops) {
+        W_LIT(sb, ",\"operations_possibles\":");
+        strbuf_addch(sb, '[');
+        for (size_t i = 0; i < nops; i++) {
+            if (i)
+                strbuf_addch(sb, ',');
+            w_str(sb, catalog_op_code(ops[i]));
+        }
+        strbuf_addch(sb, ']');
+    }
+    strbuf_addch(sb, '}');
+    return sb->failed ? -1 : 0;
+}
+
 /* ---- commission sessions ---- */
 
 json_t *case_session_json(const struct case_session *s)

@@ -36,6 +36,14 @@ json_t *case_person_json(const struct case_person *p);
  */
 json_t *case_dossier_json(const struct catalog *cat, const struct case_dossier *d,
                           const enum catalog_op *ops, size_t nops);
+/*
+ * The same document, written into sb byte for byte as jansson dumps it
+ * (JSON_COMPACT | JSON_PRESERVE_ORDER), with no jansson tree: 0, or -1 when
+ * the buffer failed.
+ */
+struct strbuf;
+int case_dossier_json_write(struct strbuf *sb, const struct catalog *cat,
+                            const struct case_dossier *d, const enum catalog_op *ops, size_t nops);
 
 /* A commission session with its agenda. */
 json_t *case_session_json(const struct case_session *s);

@@ -77,15 +77,16 @@ static int dossier_get(struct http_request *r, struct err *e)
     enum catalog_op ops[OP__COUNT];
     size_t nops = OP__COUNT;
     struct case_dossier d;
-    json_t *o;
+    int rc;
 
     if (case_dossier_get(c, http_str(r, "id"), &d, e) != 0)
         return -1;
+    http_read_end(r);
     if (case_dossier_allowed_ops(c, &d, ops, &nops) != 0)
         nops = 0;
-    o = case_dossier_json(&r->app->cat, &d, ops, nops);
+    rc = case_dossier_json_write(http_json_start(r, 200), &r->app->cat, &d, ops, nops);
     case_dossier_release(&d);
-    return http_json(r, 200, o);
+    return http_json_finish(r, rc);
 }
 
 /* ---- POST /api/dossiers/:id/operations/:op ---- */
@@ -275,7 +276,7 @@ const struct http_route api_dossier_routes[] = {
      .summary = "ouvrir un dossier d'un dispositif"},
     {HTTP_GET, "/api/dossiers/:id", HTTP_API, HTTP_BODY_NONE, .auth = true,
      .capability = "dossier.lire", .object = "dossier", .params = id_params,
-     .nparams = ARRAY_SIZE(id_params), .handler = dossier_get,
+     .nparams = ARRAY_SIZE(id_params), .handler = dossier_get, .read_only = true,
      .summary = "lire un dossier, son historique et les opérations permises (lecture journalisée)"},
     {HTTP_POST, "/api/dossiers/:id/operations/:op", HTTP_API, HTTP_BODY_JSON, .auth = true,
      .capability = "dossier.ecrire", .object = "dossier", .params = op_params,

@@ -151,6 +151,48 @@ static int stage_route(struct http_request *r, struct err *e)
     return 0;
 }
 
+/* ---- one read transaction for a read-only route ---- */
+
+/*
+ * A route marked read_only runs its reads, from the session's lookup to the
+ * handler's, in one read transaction (a deferred BEGIN: one snapshot, SQLite's page cache checked
+ * once, instead of one implicit transaction per statement). Only under the
+ * server's group commit (store->log_sink): access_log_append then hands its
+ * rows to the logger thread, since store->in_tx (a write transaction) stays
+ * false; nothing else writes through this connection meanwhile. The
+ * statements are the store's cached ones.
+ */
+static void read_begin(struct http_request *r)
+{
+    struct store_stmt *q;
+    struct err ignored;
+
+    err_clear(&ignored);
+    if (r->read_tx || !r->route || !r->route->read_only || !r->store->log_sink ||
+        r->store->in_tx)
+        return;
+    q = store_prepare(r->store, "BEGIN", &ignored);
+    r->read_tx = q && store_step_done(q, &ignored) == 0;
+}
+
+void http_read_end(struct http_request *r)
+{
+    struct store_stmt *q;
+    struct err ignored;
+
+    if (!r->read_tx)
+        return;
+    r->read_tx = false;
+    err_clear(&ignored);
+    q = store_prepare(r->store, "COMMIT", &ignored);
+    /*
+     * SQLite refuses the COMMIT when session.c ended the transaction before a
+     * write; a failure inside it may have left it half open: roll back.
+     */
+    if (!q || store_step_done(q, &ignored) != 0 || r->store->in_tx)
+        store_rollback(r->store);
+}
+
 /* ---- authenticate ---- */
 
 static int stage_authenticate(struct http_request *r, struct err *e)
@@ -160,7 +202,10 @@ static int stage_authenticate(struct http_request *r, struct err *e)
     bool expired = false, disabled = false;
 
     if (token) {
-        int rc = http_session_find(r->store, &r->arena, token, r->now, &r->session, &expired, e);
+        int rc;
+        /* session.c ends it before the session's rare writes (last_seen, expiry) */
+        read_begin(r);
+        rc = http_session_find(r->store, &r->arena, token, r->now, &r->session, &expired, e);
         if (rc < 0)
             return -1;
         if (rc == 0) {
@@ -173,6 +218,7 @@ static int stage_authenticate(struct http_request *r, struct err *e)
                     return -1;
                 }
                 /* a disabled or removed account: its sessions end now */
+                http_read_end(r);
                 if (http_session_delete_login(r->store, r->session.login, e) != 0)
                     return -1;
                 disabled = true;
@@ -380,6 +426,7 @@ void http_request_run(struct http_request *r)
         if (rc == 0 && r->res.status == 0)
             rc = err_set(&e, ERR_INTERNAL, "le traitement n'a produit aucune réponse (bogue)");
     }
+    http_read_end(r);
     if (rc < 0)
         http_error(r, &e);
     assert(r->res.status != 0);

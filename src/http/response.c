@@ -90,8 +90,19 @@ int http_json(struct http_request *r, int status, json_t *doc)
         rc =
             json_dump_callback(doc, json_to_body, &r->res.body, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(doc);
-        strbuf_addch(&r->res.body, '\n');
     }
+    return http_json_finish(r, rc);
+}
+
+struct strbuf *http_json_start(struct http_request *r, int status)
+{
+    res_start(r, status, "application/json");
+    return &r->res.body;
+}
+
+int http_json_finish(struct http_request *r, int rc)
+{
+    strbuf_addch(&r->res.body, '\n');
     if (rc != 0 || r->res.body.failed) {
         struct err e;
         err_set(&e, ERR_NOMEM, "échec de la production du document JSON");

@@ -32,6 +32,13 @@ void http_header_add(struct http_request *r, const char *name, const char *value
 
 /* A JSON document (stolen; NULL is an internal error) with status. Returns 0. */
 int http_json(struct http_request *r, int status, json_t *doc);
+/*
+ * A JSON answer written straight into the body: http_json_start sets the
+ * status and returns the body; http_json_finish(r, rc) ends it (rc != 0: the
+ * writer failed, a 500 instead). Returns 0, like http_json.
+ */
+struct strbuf *http_json_start(struct http_request *r, int status);
+int http_json_finish(struct http_request *r, int rc);
 
 /* A text response: content type given ("text/plain; charset=utf-8"). Returns 0. */
 int http_text(struct http_request *r, int status, const char *content_type, const char *text,

@@ -101,6 +101,12 @@ struct http_route {
     bool csrf_exempt;       /* only sign-in: no session yet to carry a token */
     const char *capability; /* the user needs a grant with it, NULL: none */
     const char *object;     /* object type logged with an early refusal ("personne") */
+    /*
+     * The handler only reads (its access-log rows aside, which go to the
+     * group commit): the pipeline runs authentication's reads and the
+     * handler in one read transaction (pipeline.c).
+     */
+    bool read_only;
     const struct http_param *params;
     size_t nparams;
     int (*handler)(struct http_request *r, struct err *e);
@@ -165,6 +171,7 @@ struct http_request {
     struct http_app *app;
     struct arena arena;
     struct store *store; /* the worker thread's connection */
+    bool read_tx;        /* a read transaction is open on store (pipeline.c) */
     int64_t now;         /* seconds since the epoch */
 
     /* as received (server.c, or a test) */
@@ -259,6 +266,12 @@ const char *http_obj_str(const struct http_param *params, size_t nparams,
  * today), ready for the case layer.
  */
 struct case_ctx *http_case(struct http_request *r);
+
+/*
+ * End the read transaction of a read_only route, if open (the pipeline does
+ * it after the handler; a handler may do it as soon as its reads are done).
+ */
+void http_read_end(struct http_request *r);
 
 /*
  * Log a refusal r's agent met outside the case layer, then fill e with

@@ -9,6 +9,8 @@
 #include "dossier_fx.h"
 
 #include "case/case_int.h" /* case_id_next: the counters after a replay */
+#include "case/view.h"
+#include "core/strbuf.h"
 
 #define CALAIS    "62193" /* MDS du Calaisis */
 #define SAINT_POL "62767" /* MDS du Ternois */
@@ -137,6 +139,33 @@ static void test_secours_to_payment(void **state)
     assert_null(d.closed);
     assert_int_equal(d.data_class, CLASS_SOCIAL);
     assert_string_equal(json_string_value(json_object_get(d.facts, "besoin")), "alimentation");
+    {
+        /* the API's direct writer: byte for byte jansson's dump of case_dossier_json */
+        enum catalog_op ops[] = {OP_CLORE, OP_FORMER_RECOURS};
+        struct strbuf sb;
+        json_t *j;
+        char *dumped;
+        d.decisions[0].motive = "guillemet \" barre \\ /\t\n\r\b\f\x01\x1f\x7f é €";
+        d.decisions[0].session = NULL;
+        d.payments[1].amount = 5;
+        strbuf_init(&sb, 0);
+        assert_int_equal(case_dossier_json_write(&sb, &f->cat, &d, ops, 2), 0);
+        j = case_dossier_json(&f->cat, &d, ops, 2);
+        dumped = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        assert_string_equal(sb.buf, dumped);
+        assert_non_null(strstr(sb.buf, "\\u0001\\u001F"));
+        free(dumped);
+        json_decref(j);
+        /* without the operations (a person's dossiers) */
+        strbuf_clear(&sb);
+        assert_int_equal(case_dossier_json_write(&sb, &f->cat, &d, NULL, 0), 0);
+        j = case_dossier_json(&f->cat, &d, NULL, 0);
+        dumped = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        assert_string_equal(sb.buf, dumped);
+        free(dumped);
+        json_decref(j);
+        strbuf_release(&sb);
+    }
     case_dossier_release(&d);
 
     /* closing needs a motive, then the dossier is over */

@@ -723,6 +723,91 @@ static void test_max_errors(void **state)
     (void)state;
 }
 
+/*
+ * A file of over 1 MiB (6 000 events): all of its lines imported, in
+ * order; the first error late in the file with its message and line; the
+ * count stopping at max_errors; nothing written.
+ */
+#define BIG_EVENTS 6000 /* about 1.3 MB */
+
+static void big_file(struct strbuf *sb, size_t bad1, size_t bad2, size_t bad3)
+{
+    strbuf_clear(sb);
+    strbuf_addf(sb,
+                "{\"format\":\"proxima-journal\",\"version\":1,\"departement\":\"62\","
+                "\"exporte_le\":\"2023-01-02T09:00:00+01:00\",\"evenements\":%d}\n",
+                BIG_EVENTS);
+    for (size_t line = 2; line < BIG_EVENTS + 2; line++) {
+        if (line == bad1)
+            strbuf_addstr(sb, "{\"type\":\"person.created\",\"acteur\":\n");
+        else if (line == bad2 || line == bad3)
+            strbuf_addstr(sb, "{\"type\":\"nope\"}\n");
+        else
+            strbuf_addf(sb,
+                        "{\"type\":\"person.created\",\"date_enregistrement\":"
+                        "\"2022-01-10T09:00:00+01:00\",\"acteur\":\"system\",\"contenu\":{\"id\":"
+                        "\"P%07zu\",\"nom\":\"Durand\",\"prenom\":\"Paul\",\"date_naissance\":"
+                        "\"1970-01-01\",\"sexe\":\"M\",\"date\":\"2022-01-10\"}}\n",
+                        line);
+    }
+    assert_true(sb->len > ((size_t)1 << 20));
+}
+
+static void test_big_file_late_errors(void **state)
+{
+    struct imported r;
+    struct strbuf text;
+    char d[65], empty[65];
+    int64_t fresh_count;
+
+    {
+        struct hist fresh;
+        hist_open(&fresh, &cat);
+        digest_of(&fresh, empty);
+        fresh_count = journal_count(fresh.s);
+        hist_close(&fresh);
+    }
+    strbuf_init(&text, 0);
+
+    /* all good: every line applied */
+    big_file(&text, 0, 0, 0);
+    import_into_fresh(&r, text.buf, text.len, 20);
+    if (r.rc != 0)
+        fail_msg("import: %s (%s)\n%s", r.e.message, r.e.detail, r.errs);
+    assert_int_equal(r.st.events, BIG_EVENTS);
+    assert_int_equal(r.st.lines, BIG_EVENTS);
+    assert_int_equal(journal_count(r.h.s), fresh_count + BIG_EVENTS + 1); /* and the trace */
+    imported_release(&r);
+
+    /* a syntax error late in the file: that line, nothing written */
+    big_file(&text, BIG_EVENTS - 10, 0, 0);
+    import_into_fresh(&r, text.buf, text.len, 20);
+    assert_int_equal(r.rc, -1);
+    assert_int_equal(r.e.code, ERR_INVALID);
+    assert_int_equal(r.st.errors, 1);
+    if (!strstr(r.errs, "essai.jsonl, ligne 5990") || !strstr(r.e.detail, "ligne 5990"))
+        fail_msg("not line 5990: %s\n%s", r.e.detail, r.errs);
+    assert_non_null(strstr(r.e.message, "rien n'a été importé"));
+    assert_string_equal(digest_of(&r.h, d), empty);
+    assert_int_equal(journal_count(r.h.s), fresh_count);
+    imported_release(&r);
+
+    /* three errors, two counted: the reader stopped, the message says where */
+    big_file(&text, 5000, 5500, 5900);
+    import_into_fresh(&r, text.buf, text.len, 2);
+    assert_int_equal(r.rc, -1);
+    assert_int_equal(r.st.errors, 2);
+    assert_non_null(strstr(r.e.detail, "ligne 5000"));
+    assert_non_null(strstr(r.errs, "ligne 5500 : "));
+    assert_null(strstr(r.errs, "ligne 5900 : "));
+    assert_non_null(strstr(r.errs, "arrêt après 2 erreurs (ligne 5500)"));
+    assert_string_equal(digest_of(&r.h, d), empty);
+    assert_int_equal(journal_count(r.h.s), fresh_count);
+    imported_release(&r);
+    strbuf_release(&text);
+    (void)state;
+}
+
 /* An agent needs the "import" capability on the département; a refusal is logged. */
 static void test_import_needs_capability(void **state)
 {
@@ -896,6 +981,7 @@ int main(void)
         cmocka_unit_test(test_envelope_checks),
         cmocka_unit_test(test_wrong_header),
         cmocka_unit_test(test_max_errors),
+        cmocka_unit_test(test_big_file_late_errors),
         cmocka_unit_test_setup_teardown(test_export_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_non_canonical_lines_same_journal, setup, teardown),

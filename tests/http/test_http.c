@@ -15,6 +15,7 @@
 
 #include "core/compat.h"
 #include "access/access.h"
+#include "access/logger.h"
 #include "http/parse.h"
 #include "http/response.h"
 #include "http/route.h"
@@ -572,6 +573,62 @@ static void test_pipeline(void **state)
     }
 }
 
+/*
+ * A read-only route (GET /api/dossiers/:id) under the server's group commit:
+ * its reads run in one read transaction (pipeline.c), its log row still goes
+ * to the logger and is written, the session's once-a-minute write still
+ * happens, and no transaction is left open on the request's connection.
+ */
+static void test_read_only_route_group_commit(void **state)
+{
+    struct app_fixture *x = *state;
+    struct http_request r;
+    struct err e;
+    char cookie[128];
+    const struct hdr json = {"Content-Type", "application/json"};
+    struct access_logger *l;
+    struct access_log_sink *k;
+    int64_t seen;
+
+    err_clear(&e);
+    l = access_logger_start(x->f.db, &e);
+    assert_non_null(l);
+    k = access_log_sink_new(l, true);
+    run(x, &r, "POST", "/api/session", "{\"identifiant\": \"jean\", \"mot_de_passe\": \"" PW "\"}",
+        &json, 1);
+    assert_int_equal(r.res.status, 201);
+    snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(res_header(&r, "Set-Cookie"), ";"),
+             res_header(&r, "Set-Cookie"));
+    http_request_release(&r);
+    x->f.s->log_sink = k;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct hdr h[] = {{"Cookie", cookie}};
+        /* the second time, the session is due for its last_seen write */
+        if (pass == 1)
+            assert_int_equal(count(x->f.s, "UPDATE http_session SET last_seen = last_seen - 120 "
+                                           "RETURNING 0"),
+                             0);
+        run(x, &r, "GET", "/api/dossiers/D0000001", NULL, h, 1);
+        /* jean has no grant: refused by the pipeline, inside the read transaction */
+        assert_int_equal(r.res.status, 403);
+        assert_false(r.read_tx);
+        http_request_release(&r);
+        assert_int_equal(access_log_sink_status(k, &e), 0);
+        assert_int_equal(count(x->f.s, "SELECT count(*) FROM access_log WHERE action = 'refus' "
+                                       "AND login = 'jean' AND object_id = 'D0000001'"),
+                         pass + 1);
+        /* nothing left open: a write transaction starts on the same connection */
+        assert_false(x->f.s->in_tx);
+        assert_int_equal(store_begin(x->f.s, &e), 0);
+        store_rollback(x->f.s);
+    }
+    seen = count(x->f.s, "SELECT last_seen FROM http_session");
+    assert_true(seen >= (int64_t)time(NULL) - 5);
+    x->f.s->log_sink = NULL;
+    access_log_sink_free(k);
+    access_logger_stop(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +641,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline, app_setup, app_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_route_group_commit, app_setup,
+                                        app_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
