@@ -117,7 +117,7 @@ struct case_person_input {
     const char *commune;     /* INSEE code, existing at date */
     const char *phone;
     const char *email;
-    const char *date;        /* ISO date of the record; NULL: today */
+    const char *date; /* ISO date of the record; NULL: today */
 };
 
 struct case_person {
@@ -157,8 +157,7 @@ int case_organisation_create(struct case_ctx *c, const char *id_or_null, const c
                              const char *date, const char **id, struct err *e);
 
 /* Read a person (access checked and logged when c->user is set). */
-int case_person_get(struct case_ctx *c, const char *id, struct case_person *out,
-                    struct err *e);
+int case_person_get(struct case_ctx *c, const char *id, struct case_person *out, struct err *e);
 
 /*
  * Search persons by folded name, birth date and/or commune within the
@@ -186,10 +185,11 @@ int case_dossier_open(struct case_ctx *c, const struct case_open_input *in, cons
 
 /* Everything an operation other than opening may carry. */
 struct case_op_input {
-    const char *date;       /* ISO; NULL: today */
-    const char *motive;     /* required for decider (refus, ajournement, sans_suite), clore, rouvrir, former_recours */
-    const char *outcome;    /* decider: "accord", "refus", "ajournement", "sans_suite" */
-    const char *amount;     /* decider (accord) and payer: euros "150,00" */
+    const char *date;    /* ISO; NULL: today */
+    const char *motive;  /* required for decider (refus, ajournement, sans_suite), clore, rouvrir,
+                            former_recours */
+    const char *outcome; /* decider: "accord", "refus", "ajournement", "sans_suite" */
+    const char *amount;  /* decider (accord) and payer: euros "150,00" */
     const char *right_from; /* decider: right period, ISO */
     const char *right_to;
     const char *session;    /* inscrire_commission, decider in session */
@@ -240,17 +240,36 @@ struct case_dossier {
 };
 
 /* Read a dossier with its history (access checked and logged). */
-int case_dossier_get(struct case_ctx *c, const char *id, struct case_dossier *out,
-                     struct err *e);
+int case_dossier_get(struct case_ctx *c, const char *id, struct case_dossier *out, struct err *e);
 void case_dossier_release(struct case_dossier *d);
 
 /* Operations the user may perform on the dossier now (for the UI). */
-int case_dossier_allowed_ops(struct case_ctx *c, const struct case_dossier *d,
-                             enum catalog_op *ops, size_t *n);
+int case_dossier_allowed_ops(struct case_ctx *c, const struct case_dossier *d, enum catalog_op *ops,
+                             size_t *n);
 
 /* Dossiers of a person the user may see (by class), newest first; logged as one read. */
 int case_person_dossiers(struct case_ctx *c, const char *person, struct case_dossier **out,
                          size_t *n, struct err *e);
+
+/*
+ * The environment of a dispositif's rules (the names catalog_name_type
+ * declares): the dossier's facts, the parameters in force on the decision
+ * date, the person's birth date and sex, the request and decision dates.
+ * case_rule_value is rules_eval's lookup over it (ctx: a struct
+ * case_rule_env); a fact of the wrong type reads as absent. The engine's
+ * decisions and the pages that show what an accord would allow use this one
+ * definition.
+ */
+struct case_rule_env {
+    const struct catalog_dispositif *d;
+    json_t *facts;
+    date_t requested, decided;
+    bool has_birth;
+    date_t birth;
+    const char *sex; /* NULL when no person */
+};
+
+struct rules_value case_rule_value(void *ctx, const char *name);
 
 /* ---- acts ---------------------------------------------------------------- */
 
@@ -270,8 +289,8 @@ int case_act_record(struct case_ctx *c, const struct case_act_input *in, const c
 
 /* A commission session: chaired by an elected member, on a date, at a site. */
 int case_session_create(struct case_ctx *c, const char *id_or_null, const char *commission,
-                        const char *date, const char *chair, const char *site,
-                        const char **id, struct err *e);
+                        const char *date, const char *chair, const char *site, const char **id,
+                        struct err *e);
 
 struct case_batch_decision {
     const char *dossier;
@@ -283,8 +302,7 @@ int case_session_decide(struct case_ctx *c, const char *session,
                         const struct case_batch_decision *d, size_t n, struct err *e);
 
 /* Close the session with its minutes (procès-verbal) text. */
-int case_session_close(struct case_ctx *c, const char *session, const char *minutes,
-                       struct err *e);
+int case_session_close(struct case_ctx *c, const char *session, const char *minutes, struct err *e);
 
 struct case_agenda_item {
     const char *dossier, *dispositif, *beneficiary, *state, *outcome;
@@ -297,14 +315,12 @@ struct case_session {
     size_t nagenda;
 };
 
-int case_session_get(struct case_ctx *c, const char *id, struct case_session *out,
-                     struct err *e);
+int case_session_get(struct case_ctx *c, const char *id, struct case_session *out, struct err *e);
 
 /*
  * The printable minutes of a session (French text: commission, date, chair,
  * each dossier with its decision and motive), appended to out.
  */
-int case_session_minutes(struct case_ctx *c, const char *id, struct strbuf *out,
-                         struct err *e);
+int case_session_minutes(struct case_ctx *c, const char *id, struct strbuf *out, struct err *e);
 
 #endif

@@ -20,15 +20,6 @@
 
 /* ---- the rules' environment ------------------------------------------- */
 
-struct rule_env {
-    const struct catalog_dispositif *d;
-    json_t *facts;
-    date_t requested, decided;
-    bool has_birth;
-    date_t birth;
-    const char *sex; /* NULL when no person */
-};
-
 static struct rules_value fact_value(const struct catalog_fact *f, json_t *v)
 {
     int64_t n;
@@ -37,31 +28,33 @@ static struct rules_value fact_value(const struct catalog_fact *f, json_t *v)
 
     if (!v || json_is_null(v))
         return rules_value_absent();
-    /* the facts were checked against their declaration when written */
     switch (f->type) {
     case RULES_BOOL:
-        return rules_value_bool(json_is_true(v));
+        return json_is_boolean(v) ? rules_value_bool(json_is_true(v)) : rules_value_absent();
     case RULES_INT:
-        return rules_value_int(json_integer_value(v));
+        return json_is_integer(v) ? rules_value_int(json_integer_value(v)) : rules_value_absent();
     case RULES_MONEY:
-        if (money_parse(json_string_value(v), json_string_length(v), &n, &ignored) != 0)
+        if (!json_is_string(v) ||
+            money_parse(json_string_value(v), json_string_length(v), &n, &ignored) != 0)
             return rules_value_absent();
         return rules_value_money(n);
     case RULES_DATE:
-        if (date_parse_iso(json_string_value(v), json_string_length(v), &day, &ignored) != 0)
+        if (!json_is_string(v) ||
+            date_parse_iso(json_string_value(v), json_string_length(v), &day, &ignored) != 0)
             return rules_value_absent();
         return rules_value_date(day);
     case RULES_TEXT:
-        return rules_value_text(json_string_value(v), json_string_length(v));
+        return json_is_string(v) ? rules_value_text(json_string_value(v), json_string_length(v))
+                                 : rules_value_absent();
     case RULES_ABSENT:
         break;
     }
     return rules_value_absent();
 }
 
-static struct rules_value env_value(void *ctx, const char *name)
+struct rules_value case_rule_value(void *ctx, const char *name)
 {
-    const struct rule_env *env = ctx;
+    const struct case_rule_env *env = ctx;
     const struct catalog_fact *f;
 
     if (!strncmp(name, "param.", 6)) {
@@ -87,7 +80,7 @@ static struct rules_value env_value(void *ctx, const char *name)
 }
 
 /* Birth date and sex of the dossier's person, if it has one. */
-static int env_person(struct case_ctx *c, const struct dossier_row *r, struct rule_env *env,
+static int env_person(struct case_ctx *c, const struct dossier_row *r, struct case_rule_env *env,
                       struct err *e)
 {
     struct store_stmt *q;
@@ -109,14 +102,14 @@ static int env_person(struct case_ctx *c, const struct dossier_row *r, struct ru
     return e->code == ERR_OK ? rc : -1;
 }
 
-static int check_eligibility(struct case_ctx *c, const struct dossier_row *r, struct rule_env *env,
-                             struct err *e)
+static int check_eligibility(struct case_ctx *c, const struct dossier_row *r,
+                             struct case_rule_env *env, struct err *e)
 {
     for (size_t i = 0; i < r->disp->neligibility; i++) {
         const struct catalog_rule *rule = &r->disp->eligibility[i];
         struct rules_value v;
 
-        if (rules_eval(rule->expr, env_value, env, &v, e) != 0) {
+        if (rules_eval(rule->expr, case_rule_value, env, &v, e) != 0) {
             err_prefix(e, "accord impossible pour le dossier %s, règle « %s » : ", r->id,
                        rules_expr_source(rule->expr));
             return err_hint(e, "complétez les faits du dossier (« proxima dossier instruire "
@@ -137,12 +130,12 @@ static int check_eligibility(struct case_ctx *c, const struct dossier_row *r, st
 }
 
 /* The amount rule's result for the dossier, in cents. */
-static int rule_amount(const struct dossier_row *r, struct rule_env *env, int64_t *cents,
+static int rule_amount(const struct dossier_row *r, struct case_rule_env *env, int64_t *cents,
                        struct err *e)
 {
     struct rules_value v;
 
-    if (rules_eval(r->disp->amount, env_value, env, &v, e) != 0) {
+    if (rules_eval(r->disp->amount, case_rule_value, env, &v, e) != 0) {
         err_prefix(e, "calcul du montant du dossier %s (« %s ») : ", r->id,
                    rules_expr_source(r->disp->amount));
         return -1;
@@ -263,7 +256,7 @@ int dossier_apply_decided(struct case_ctx *c, json_t *p, const struct dossier_ro
                        to_iso, from_iso);
 
     if (outcome == OUTCOME_ACCORD) {
-        struct rule_env env = {.d = r->disp, .requested = r->opened_day, .decided = day};
+        struct case_rule_env env = {.d = r->disp, .requested = r->opened_day, .decided = day};
         int rc = -1;
 
         env.facts = dossier_row_facts(r, e);

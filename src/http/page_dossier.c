@@ -192,70 +192,9 @@ static bool op_forward(enum catalog_op op)
 
 /* ---- the rules, evaluated for display ---- */
 
-struct rule_env {
-    const struct catalog_dispositif *d;
-    json_t *facts;
-    date_t requested, decided;
-    bool has_birth;
-    date_t birth;
-    const char *sex;
-};
-
-static struct rules_value env_value(void *ctx, const char *name)
-{
-    const struct rule_env *env = ctx;
-    const struct catalog_fact *f;
-    json_t *v;
-    struct err ignored;
-    int64_t n;
-    date_t day;
-
-    err_clear(&ignored);
-    if (!strncmp(name, "param.", 6)) {
-        struct rules_value pv;
-        const char *ref;
-        if (catalog_param_at(env->d, name + 6, env->decided, &pv, &ref, &ignored) != 0)
-            return rules_value_absent();
-        return pv;
-    }
-    if (!strcmp(name, "personne.date_naissance"))
-        return env->has_birth ? rules_value_date(env->birth) : rules_value_absent();
-    if (!strcmp(name, "personne.sexe"))
-        return env->sex ? rules_value_text(env->sex, strlen(env->sex)) : rules_value_absent();
-    if (!strcmp(name, "date_demande"))
-        return rules_value_date(env->requested);
-    if (!strcmp(name, "date_decision"))
-        return rules_value_date(env->decided);
-    f = catalog_fact(env->d, name);
-    v = f ? json_object_get(env->facts, name) : NULL;
-    if (!v || json_is_null(v))
-        return rules_value_absent();
-    switch (f->type) {
-    case RULES_BOOL:
-        return rules_value_bool(json_is_true(v));
-    case RULES_INT:
-        return rules_value_int(json_integer_value(v));
-    case RULES_MONEY:
-        if (!json_is_string(v) ||
-            money_parse(json_string_value(v), json_string_length(v), &n, &ignored) != 0)
-            return rules_value_absent();
-        return rules_value_money(n);
-    case RULES_DATE:
-        if (!json_is_string(v) ||
-            date_parse_iso(json_string_value(v), json_string_length(v), &day, &ignored) != 0)
-            return rules_value_absent();
-        return rules_value_date(day);
-    case RULES_TEXT:
-        return json_is_string(v) ? rules_value_text(json_string_value(v), json_string_length(v))
-                                 : rules_value_absent();
-    default:
-        return rules_value_absent();
-    }
-}
-
 /* The environment of d's rules for a decision today; false when it cannot be built. */
 static bool env_init(struct http_request *r, const struct case_dossier *d,
-                     const struct catalog_dispositif *disp, struct rule_env *env)
+                     const struct catalog_dispositif *disp, struct case_rule_env *env)
 {
     struct err e;
 
@@ -291,7 +230,7 @@ static void decision_rules(struct page *p, const struct case_dossier *d, int64_t
     struct http_request *r = p->r;
     const struct catalog_dispositif *disp = catalog_find(&r->app->cat, d->dispositif);
     const char *params;
-    struct rule_env env;
+    struct case_rule_env env;
     struct rules_value v;
     struct err e;
 
@@ -306,7 +245,7 @@ static void decision_rules(struct page *p, const struct case_dossier *d, int64_t
         for (size_t i = 0; i < disp->neligibility; i++) {
             const struct catalog_rule *rule = &disp->eligibility[i];
             err_clear(&e);
-            if (rules_eval(rule->expr, env_value, &env, &v, &e) != 0 || v.type != RULES_BOOL)
+            if (rules_eval(rule->expr, case_rule_value, &env, &v, &e) != 0 || v.type != RULES_BOOL)
                 PAGE_TPL(p,
                          "<li class=\"condition-inconnue\">À vérifier : {{m}} (faits "
                          "manquants)</li>\n",
@@ -326,7 +265,7 @@ static void decision_rules(struct page *p, const struct case_dossier *d, int64_t
     }
     if (disp->amount) {
         err_clear(&e);
-        if (rules_eval(disp->amount, env_value, &env, &v, &e) == 0 && v.type == RULES_MONEY)
+        if (rules_eval(disp->amount, case_rule_value, &env, &v, &e) == 0 && v.type == RULES_MONEY)
             *max = v.u.i;
     }
 }
