@@ -177,6 +177,28 @@ int catalog_site_rule_from_code(const char *code, enum catalog_site_rule *out)
     return 0;
 }
 
+/* The tables' codes as route parameters list their choices (a test checks both agree). */
+const char *const catalog_op_codes[OP__COUNT + 1] = {
+    "ouvrir",
+    "demander_pieces",
+    "completer",
+    "instruire",
+    "inscrire_commission",
+    "decider",
+    "notifier",
+    "payer",
+    "debuter_mesure",
+    "terminer_mesure",
+    "clore",
+    "rouvrir",
+    "former_recours",
+    NULL,
+};
+
+const char *const catalog_outcome_codes[OUTCOME__COUNT + 1] = {
+    "accord", "refus", "ajournement", "sans_suite", NULL,
+};
+
 const char *catalog_op_code(enum catalog_op op)
 {
     assert(op >= 0 && op < OP__COUNT);

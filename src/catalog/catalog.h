@@ -91,6 +91,10 @@ enum catalog_op {
 const char *catalog_op_code(enum catalog_op op);
 int catalog_op_from_code(const char *code, enum catalog_op *out);
 const char *catalog_op_label(enum catalog_op op); /* "former un recours" */
+/* Every operation's code in enum order, NULL-terminated: "ouvrir" first, so that
+   catalog_op_codes + 1 lists the operations on an open dossier. */
+static_assert(OP_OUVRIR == 0, "catalog_op_codes + 1 skips ouvrir");
+extern const char *const catalog_op_codes[OP__COUNT + 1];
 
 /* Outcomes of OP_DECIDER. */
 enum catalog_outcome {
@@ -103,6 +107,8 @@ enum catalog_outcome {
 const char *catalog_outcome_code(enum catalog_outcome o);
 int catalog_outcome_from_code(const char *code, enum catalog_outcome *out);
 const char *catalog_outcome_label(enum catalog_outcome o); /* "ajournement" */
+/* Every outcome's code in enum order, NULL-terminated. */
+extern const char *const catalog_outcome_codes[OUTCOME__COUNT + 1];
 
 /* The capabilities a role may list in roles.json (NULL-terminated). */
 extern const char *const catalog_capabilities[];

@@ -23,35 +23,6 @@ static const char usage[] =
     "proxima report --year AAAA [--format html|csv|xlsx|json|tout] --out DOSSIER";
 
 /*
- * Rows of an MDS figure that sit in no MDS: the rows the département total
- * counts and no MDS does, as the engine counted them in the same pass
- * (struct indic_placed of grid mds). Only for distinct measures, where it
- * tells central-site persons from persons counted by two MDS; additive
- * measures need no help.
- */
-struct placement_ctx {
-    const struct indic_result *mds;
-    const struct indic_placed *placed; /* of grid mds, NULL when its values are frozen */
-};
-
-static int placement(void *ctx, const struct indic_def *def, struct report_placement *out,
-                     struct err *e)
-{
-    const struct placement_ctx *p = ctx;
-    size_t k;
-
-    (void)e;
-    if (def->measure != MEASURE_DISTINCT_PERSONNE && def->measure != MEASURE_DISTINCT_FOYER &&
-        def->measure != MEASURE_DISTINCT_BENEFICIAIRE)
-        return 0;
-    k = indic_result_index(p->mds, def->code);
-    if (!p->placed || k == SIZE_MAX)
-        return 0;
-    out->central_rows = indic_unplaced_rows(p->placed, k, 0);
-    return 0;
-}
-
-/*
  * The values of the grids departement, territoire and mds: the frozen ones
  * when the year is closed, else computed in one pass over the source
  * tables; placed[2] is what the rows placed in some MDS give.
@@ -98,7 +69,7 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
     struct report_input in = {0};
     struct report_model *m;
     struct report_files files = {0};
-    struct placement_ctx pctx;
+    struct report_mds_placement pctx;
     bool frozen[3];
     char today[DATE_ISO_LEN];
     date_t end;
@@ -159,8 +130,8 @@ int cmd_report(struct cli_ctx *c, int argc, char **argv)
     in.generated = today;
     if (!in.closed) {
         /* the rows behind a figure exist only while the year is open */
-        pctx = (struct placement_ctx){&res[2], frozen[2] ? NULL : &placed[2]};
-        in.placement = placement;
+        pctx = (struct report_mds_placement){&res[2], frozen[2] ? NULL : &placed[2]};
+        in.placement = report_mds_placement;
         in.placement_ctx = &pctx;
     }
     m = report_model_build(&basis.layout, &in, &c->arena, &c->err);

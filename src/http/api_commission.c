@@ -65,12 +65,10 @@ static int session_get(struct http_request *r, struct err *e)
 
 /* ---- POST /api/seances/:id/decisions ---- */
 
-static const char *const outcomes[] = {"accord", "refus", "ajournement", "sans_suite", NULL};
-
 /* One decision of the batch: validated like a body of its own. */
 static const struct http_param decision_params[] = {
     {"dossier", HTTP_IN_BODY, HTTP_T_ID, true, .doc = "dossier inscrit à l'ordre du jour"},
-    {"decision", HTTP_IN_BODY, HTTP_T_CHOICE, true, .choices = outcomes,
+    {"decision", HTTP_IN_BODY, HTTP_T_CHOICE, true, .choices = catalog_outcome_codes,
      .doc = "accord, refus, ajournement ou sans_suite"},
     {"montant", HTTP_IN_BODY, HTTP_T_MONEY, false, .doc = "montant accordé en euros (\"150,00\")"},
     {"motif", HTTP_IN_BODY, HTTP_T_TEXT, false, .max_len = 2000, .doc = "motif de la décision"},

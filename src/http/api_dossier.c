@@ -91,33 +91,16 @@ static int dossier_get(struct http_request *r, struct err *e)
 
 /* ---- POST /api/dossiers/:id/operations/:op ---- */
 
-static const char *const op_codes[] = {
-    "demander_pieces",
-    "completer",
-    "instruire",
-    "inscrire_commission",
-    "decider",
-    "notifier",
-    "payer",
-    "debuter_mesure",
-    "terminer_mesure",
-    "clore",
-    "rouvrir",
-    "former_recours",
-    NULL,
-};
-static const char *const outcomes[] = {"accord", "refus", "ajournement", "sans_suite", NULL};
-
 static const struct http_param op_params[] = {
     {"id", HTTP_IN_PATH, HTTP_T_ID, true, .doc = "identifiant du dossier (D0000042)"},
-    {"op", HTTP_IN_PATH, HTTP_T_CHOICE, true, .choices = op_codes,
+    {"op", HTTP_IN_PATH, HTTP_T_CHOICE, true, .choices = catalog_op_codes + 1 /* not ouvrir */,
      .doc = "opération du circuit (operations_possibles du dossier)"},
     {"date", HTTP_IN_BODY, HTTP_T_DATE, false,
      .doc = "date de l'opération AAAA-MM-JJ (aujourd'hui par défaut)"},
     {"motif", HTTP_IN_BODY, HTTP_T_TEXT, false, .max_len = 2000,
      .doc = "motif (obligatoire pour un refus, un ajournement, un classement sans suite, "
             "clore, rouvrir, former_recours)"},
-    {"decision", HTTP_IN_BODY, HTTP_T_CHOICE, false, .choices = outcomes,
+    {"decision", HTTP_IN_BODY, HTTP_T_CHOICE, false, .choices = catalog_outcome_codes,
      .doc = "decider : accord, refus, ajournement ou sans_suite"},
     {"montant", HTTP_IN_BODY, HTTP_T_MONEY, false,
      .doc = "decider (accord) et payer : montant en euros (\"150,00\")"},

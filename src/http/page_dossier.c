@@ -26,49 +26,16 @@
 #include "case/view.h"
 #include "http/response.h"
 
-static const char *const op_codes[] = {
-    "demander_pieces",
-    "completer",
-    "instruire",
-    "inscrire_commission",
-    "decider",
-    "notifier",
-    "payer",
-    "debuter_mesure",
-    "terminer_mesure",
-    "clore",
-    "rouvrir",
-    "former_recours",
-    NULL,
-};
-
-/* what may just have been done: opening (from the person's file) or an operation */
-static const char *const done_codes[] = {
-    "ouvrir",
-    "demander_pieces",
-    "completer",
-    "instruire",
-    "inscrire_commission",
-    "decider",
-    "notifier",
-    "payer",
-    "debuter_mesure",
-    "terminer_mesure",
-    "clore",
-    "rouvrir",
-    "former_recours",
-    NULL,
-};
-
 static const struct http_param id_params[] = {
     {"id", HTTP_IN_PATH, HTTP_T_ID, true, .doc = "identifiant du dossier (D0000042)"},
-    {"fait", HTTP_IN_QUERY, HTTP_T_CHOICE, false, .choices = done_codes,
+    {"fait", HTTP_IN_QUERY, HTTP_T_CHOICE, false, .choices = catalog_op_codes,
      .doc = "l'opération qui vient d'être effectuée"},
 };
 
 static const struct http_param op_params[] = {
     {"id", HTTP_IN_PATH, HTTP_T_ID, true, .doc = "identifiant du dossier (D0000042)"},
-    {"op", HTTP_IN_PATH, HTTP_T_CHOICE, true, .choices = op_codes, .doc = "opération du circuit"},
+    {"op", HTTP_IN_PATH, HTTP_T_CHOICE, true, .choices = catalog_op_codes + 1 /* not ouvrir */,
+     .doc = "opération du circuit"},
     /* the fields come as <op>-<field>, read from the form (page_form_value) */
 };
 

@@ -46,36 +46,14 @@ static int no_dict(struct http_request *r, struct err *e)
                        "redémarrez le serveur");
 }
 
-struct placement_ctx {
-    const struct indic_result *mds;
-    const struct indic_placed *placed;
-};
-
-static int placement(void *ctx, const struct indic_def *def, struct report_placement *out,
-                     struct err *e)
-{
-    const struct placement_ctx *p = ctx;
-    size_t k;
-
-    (void)e;
-    if (def->measure != MEASURE_DISTINCT_PERSONNE && def->measure != MEASURE_DISTINCT_FOYER &&
-        def->measure != MEASURE_DISTINCT_BENEFICIAIRE)
-        return 0;
-    k = indic_result_index(p->mds, def->code);
-    if (!p->placed || k == SIZE_MAX)
-        return 0;
-    out->central_rows = indic_unplaced_rows(p->placed, k, 0);
-    return 0;
-}
-
 /*
  * The report model of year (as cmd_report builds it), in r's arena: the
  * definitions and layout frozen with a closed year, today's otherwise
  * (report_basis_open). The model refers to *b, which the caller releases
  * after using the model (report_basis_release).
  */
-static struct report_model *build_model(struct http_request *r, int year,
-                                        struct report_basis *b, struct err *e)
+static struct report_model *build_model(struct http_request *r, int year, struct report_basis *b,
+                                        struct err *e)
 {
     static const char *const g[3] = {INDIC_DEPARTEMENT, REF_GRID_TERRITOIRE, REF_GRID_MDS};
     const struct indic_dict *d = &r->app->dict;
@@ -83,7 +61,7 @@ static struct report_model *build_model(struct http_request *r, int year,
     struct indic_placed placed[3], pl[3];
     struct ref_area_summary *sums = NULL;
     struct report_input in = {0};
-    struct placement_ctx pctx;
+    struct report_mds_placement pctx;
     struct report_model *m = NULL;
     const char *todo[3];
     size_t n = 0, map[3];
@@ -128,8 +106,8 @@ static struct report_model *build_model(struct http_request *r, int year,
     in.closed = frozen[0] && frozen[1] && frozen[2];
     in.generated = arena_strdup(&r->arena, today);
     if (!in.closed) {
-        pctx = (struct placement_ctx){&res[2], frozen[2] ? NULL : &placed[2]};
-        in.placement = placement;
+        pctx = (struct report_mds_placement){&res[2], frozen[2] ? NULL : &placed[2]};
+        in.placement = report_mds_placement;
         in.placement_ctx = &pctx;
     }
     m = report_model_build(&b->layout, &in, &r->arena, e);

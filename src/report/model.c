@@ -428,3 +428,20 @@ unsigned report_format_parse(const char *s)
             return formats[i].mask;
     return 0;
 }
+
+int report_mds_placement(void *ctx, const struct indic_def *def, struct report_placement *out,
+                         struct err *e)
+{
+    const struct report_mds_placement *p = ctx;
+    size_t k;
+
+    (void)e;
+    if (def->measure != MEASURE_DISTINCT_PERSONNE && def->measure != MEASURE_DISTINCT_FOYER &&
+        def->measure != MEASURE_DISTINCT_BENEFICIAIRE)
+        return 0;
+    k = indic_result_index(p->mds, def->code);
+    if (!p->placed || k == SIZE_MAX)
+        return 0;
+    out->central_rows = indic_unplaced_rows(p->placed, k, 0);
+    return 0;
+}

@@ -156,6 +156,22 @@ struct report_placement {
     int64_t placed;       /* the figure over the rows placed in some MDS (distinct measures) */
 };
 
+/*
+ * The placement callback both front ends give report_input: rows of an MDS
+ * figure that sit in no MDS, the rows the département total counts and no
+ * MDS does, as the engine counted them in the same pass (struct
+ * indic_placed of grid mds). Only for distinct measures, where it tells
+ * central-site persons from persons counted by two MDS; additive measures
+ * need no help. ctx: a struct report_mds_placement.
+ */
+struct report_mds_placement {
+    const struct indic_result *mds;
+    const struct indic_placed *placed; /* of grid mds, NULL when its values are frozen */
+};
+
+int report_mds_placement(void *ctx, const struct indic_def *def, struct report_placement *out,
+                         struct err *e);
+
 struct report_input {
     int year;
     const struct indic_dict *dict;

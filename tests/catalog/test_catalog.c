@@ -138,8 +138,7 @@ static const struct expected expected[] = {
     /* complements.json: what the 2022 report needs (docs/design/rapport-2022.md) */
     {"action_insertion", NATURE_ACTE, CLASS_SOCIAL, SITE_AGENT, BENEF_PERSONNE, NULL, false},
     {"retour_emploi", NATURE_ACTE, CLASS_SOCIAL, SITE_AGENT, BENEF_PERSONNE, NULL, false},
-    {"clause_sociale_embauche", NATURE_ACTE, CLASS_SOCIAL, SITE_AGENT, BENEF_PERSONNE, NULL,
-     false},
+    {"clause_sociale_embauche", NATURE_ACTE, CLASS_SOCIAL, SITE_AGENT, BENEF_PERSONNE, NULL, false},
     {"emploi_assistant_familial", NATURE_MESURE, CLASS_SOCIAL, SITE_CENTRAL, BENEF_PERSONNE,
      "mesure", false},
     {"agrement_adoption", NATURE_DOSSIER, CLASS_CHILD, SITE_CENTRAL, BENEF_FOYER, "prestation",
@@ -487,6 +486,13 @@ static void test_codes(void **state)
         assert_non_null(catalog_op_label((enum catalog_op)i));
     }
     assert_int_equal(catalog_op_from_code("verser", &op), -1);
+    for (int i = 0; i < OP__COUNT; i++)
+        assert_string_equal(catalog_op_codes[i], catalog_op_code((enum catalog_op)i));
+    assert_null(catalog_op_codes[OP__COUNT]);
+    for (int i = 0; i < OUTCOME__COUNT; i++)
+        assert_string_equal(catalog_outcome_codes[i],
+                            catalog_outcome_code((enum catalog_outcome)i));
+    assert_null(catalog_outcome_codes[OUTCOME__COUNT]);
     for (int i = 0; i < OUTCOME__COUNT; i++) {
         assert_int_equal(
             catalog_outcome_from_code(catalog_outcome_code((enum catalog_outcome)i), &o), 0);
