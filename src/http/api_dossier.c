@@ -81,7 +81,7 @@ static int dossier_get(struct http_request *r, struct err *e)
 
     if (case_dossier_get(c, http_str(r, "id"), &d, e) != 0)
         return -1;
-    http_read_end(r);
+    store_end_read(r->store);
     if (case_dossier_allowed_ops(c, &d, ops, &nops) != 0)
         nops = 0;
     rc = case_dossier_json_write(http_json_start(r, 200), &r->app->cat, &d, ops, nops);

@@ -155,8 +155,8 @@ static int stage_route(struct http_request *r, struct err *e)
 
 /*
  * A route marked read_only runs its reads, from the session's lookup to the
- * handler's, in one read transaction (a deferred BEGIN: one snapshot, SQLite's page cache checked
- * once, instead of one implicit transaction per statement). Only under the
+ * handler's, in one read transaction (store_begin_read, a deferred BEGIN: one snapshot, SQLite's
+ * page cache checked once, instead of one implicit transaction per statement). Only under the
  * server's group commit (store->log_sink): access_log_append then hands its
  * rows to the logger thread, since store->in_tx (a write transaction) stays
  * false; nothing else writes through this connection meanwhile. The
@@ -164,33 +164,13 @@ static int stage_route(struct http_request *r, struct err *e)
  */
 static void read_begin(struct http_request *r)
 {
-    struct store_stmt *q;
     struct err ignored;
 
     err_clear(&ignored);
-    if (r->read_tx || !r->route || !r->route->read_only || !r->store->log_sink ||
-        r->store->in_tx)
+    if (!r->route || !r->route->read_only || !r->store->log_sink)
         return;
-    q = store_prepare(r->store, "BEGIN", &ignored);
-    r->read_tx = q && store_step_done(q, &ignored) == 0;
-}
-
-void http_read_end(struct http_request *r)
-{
-    struct store_stmt *q;
-    struct err ignored;
-
-    if (!r->read_tx)
-        return;
-    r->read_tx = false;
-    err_clear(&ignored);
-    q = store_prepare(r->store, "COMMIT", &ignored);
-    /*
-     * SQLite refuses the COMMIT when session.c ended the transaction before a
-     * write; a failure inside it may have left it half open: roll back.
-     */
-    if (!q || store_step_done(q, &ignored) != 0 || r->store->in_tx)
-        store_rollback(r->store);
+    /* on failure the reads simply run without a shared snapshot */
+    (void)store_begin_read(r->store, &ignored);
 }
 
 /* ---- authenticate ---- */
@@ -218,7 +198,7 @@ static int stage_authenticate(struct http_request *r, struct err *e)
                     return -1;
                 }
                 /* a disabled or removed account: its sessions end now */
-                http_read_end(r);
+                store_end_read(r->store);
                 if (http_session_delete_login(r->store, r->session.login, e) != 0)
                     return -1;
                 disabled = true;
@@ -426,7 +406,7 @@ void http_request_run(struct http_request *r)
         if (rc == 0 && r->res.status == 0)
             rc = err_set(&e, ERR_INTERNAL, "le traitement n'a produit aucune réponse (bogue)");
     }
-    http_read_end(r);
+    store_end_read(r->store);
     if (rc < 0)
         http_error(r, &e);
     assert(r->res.status != 0);

@@ -153,9 +153,9 @@ struct http_app {
     struct catalog cat;
     const struct http_route *routes; /* the groups, flattened */
     size_t nroutes;
-    pthread_mutex_t login_lock; /* one password verification at a time (memory, CPU) */
-    struct indic_dict dict;     /* the indicator dictionary (data/indicateurs) */
-    bool has_dict;              /* false when it failed to load: /api/indicateurs answers 503 */
+    pthread_mutex_t login_lock;   /* one password verification at a time (memory, CPU) */
+    struct indic_dict dict;       /* the indicator dictionary (data/indicateurs) */
+    bool has_dict;                /* false when it failed to load: /api/indicateurs answers 503 */
     struct http_home_cache *home; /* the home page's figures (page_home.c); NULL: not cached */
 };
 
@@ -171,7 +171,6 @@ struct http_request {
     struct http_app *app;
     struct arena arena;
     struct store *store; /* the worker thread's connection */
-    bool read_tx;        /* a read transaction is open on store (pipeline.c) */
     int64_t now;         /* seconds since the epoch */
 
     /* as received (server.c, or a test) */
@@ -266,12 +265,6 @@ const char *http_obj_str(const struct http_param *params, size_t nparams,
  * today), ready for the case layer.
  */
 struct case_ctx *http_case(struct http_request *r);
-
-/*
- * End the read transaction of a read_only route, if open (the pipeline does
- * it after the handler; a handler may do it as soon as its reads are done).
- */
-void http_read_end(struct http_request *r);
 
 /*
  * Log a refusal r's agent met outside the case layer, then fill e with

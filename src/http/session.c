@@ -95,31 +95,11 @@ int http_session_create(struct store *s, struct arena *a, const char *login, int
     return 0;
 }
 
-/*
- * Before a write outside a write transaction: end the read transaction the
- * pipeline may have opened for a read-only route (pipeline.c), so that the
- * write runs on its own rather than upgrading a snapshot another connection
- * may have moved past. With no transaction open, SQLite refuses the COMMIT:
- * nothing happens.
- */
-static void end_read(struct store *s)
-{
-    struct store_stmt *q;
-    struct err ignored;
-
-    if (s->in_tx)
-        return;
-    err_clear(&ignored);
-    q = store_prepare(s, "COMMIT", &ignored);
-    if (q)
-        store_step_done(q, &ignored);
-}
-
 static int delete_hash(struct store *s, const unsigned char h[HASH_BYTES], struct err *e)
 {
     struct store_stmt *q;
 
-    end_read(s);
+    store_end_read(s); /* the write runs on its own, not on a snapshot */
     q = store_prepare(s, "DELETE FROM http_session WHERE id_hash = ?", e);
     if (!q)
         return -1;
@@ -163,7 +143,7 @@ int http_session_find(struct store *s, struct arena *a, const char *token, int64
         return delete_hash(s, h, e) != 0 ? -1 : 1;
     }
     if (now - out->last_seen >= HTTP_SESSION_TOUCH) {
-        end_read(s);
+        store_end_read(s); /* the write runs on its own, not on a snapshot */
         q = store_prepare(s, "UPDATE http_session SET last_seen = ? WHERE id_hash = ?", e);
         if (!q)
             return -1;

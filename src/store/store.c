@@ -109,6 +109,34 @@ int store_step_done(struct store_stmt *st, struct err *e)
     return rc == STORE_DONE ? 0 : -1;
 }
 
+int store_begin_read(struct store *s, struct err *e)
+{
+    struct store_stmt *q;
+
+    if (s->in_tx || s->in_read_tx)
+        return 0;
+    q = store_prepare(s, "BEGIN", e);
+    if (!q || store_step_done(q, e) != 0)
+        return -1;
+    s->in_read_tx = true;
+    return 0;
+}
+
+void store_end_read(struct store *s)
+{
+    struct store_stmt *q;
+    struct err ignored;
+
+    if (!s->in_read_tx)
+        return;
+    s->in_read_tx = false;
+    err_clear(&ignored);
+    q = store_prepare(s, "COMMIT", &ignored);
+    /* a failed COMMIT may leave the snapshot open: roll it back */
+    if (!q || store_step_done(q, &ignored) != 0)
+        store_rollback(s);
+}
+
 int store_schema_version(struct store *s, int *version, struct err *e)
 {
     struct store_stmt *st;

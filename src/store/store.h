@@ -23,7 +23,7 @@ struct store;
 struct store_stmt;
 
 /* Results of step(). */
-#define STORE_ROW 1
+#define STORE_ROW  1
 #define STORE_DONE 0
 
 struct store_ops {
@@ -91,6 +91,7 @@ struct store {
     const struct store_ops *ops;
     const char *location; /* path or URI, for messages */
     bool in_tx;
+    bool in_read_tx; /* store_begin_read's snapshot is open (in_tx stays false) */
     /*
      * NULL, or where access_log_append sends the rows it would commit on
      * its own (outside a transaction): the HTTP server's group commit
@@ -167,6 +168,16 @@ static inline void store_rollback(struct store *s)
 {
     s->ops->rollback(s);
 }
+/*
+ * A read transaction: one snapshot for several reads, no write intended
+ * (in_tx stays false, so that access_log_append still hands its row to
+ * log_sink). store_begin_read does nothing inside a transaction;
+ * store_end_read ends the snapshot if one is open and does nothing
+ * otherwise, so a layer about to write calls it without knowing whether
+ * another opened one. Defined in store.c.
+ */
+int store_begin_read(struct store *s, struct err *e);
+void store_end_read(struct store *s);
 /*
  * Say that part of the current transaction was undone behind the backend's
  * back (ROLLBACK TO SAVEPOINT): what layers remember of it is forgotten.

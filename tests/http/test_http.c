@@ -611,7 +611,7 @@ static void test_read_only_route_group_commit(void **state)
         run(x, &r, "GET", "/api/dossiers/D0000001", NULL, h, 1);
         /* jean has no grant: refused by the pipeline, inside the read transaction */
         assert_int_equal(r.res.status, 403);
-        assert_false(r.read_tx);
+        assert_false(r.store->in_read_tx);
         http_request_release(&r);
         assert_int_equal(access_log_sink_status(k, &e), 0);
         assert_int_equal(count(x->f.s, "SELECT count(*) FROM access_log WHERE action = 'refus' "
@@ -641,8 +641,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline, app_setup, app_teardown),
-        cmocka_unit_test_setup_teardown(test_read_only_route_group_commit, app_setup,
-                                        app_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_route_group_commit, app_setup, app_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -347,6 +347,38 @@ static void test_rollback_leaves_nothing(void **state)
     assert_int_equal(f->e.code, ERR_DB);
 }
 
+/* A read transaction: one snapshot until store_end_read, which may be called twice. */
+static void test_read_transaction(void **state)
+{
+    struct fx *f = *state;
+    struct store *w;
+
+    exec_ok(f->s, "CREATE TABLE u (v INTEGER NOT NULL)");
+    exec_ok(f->s, "INSERT INTO u VALUES (1)");
+    w = store_open(f->path, &f->e);
+    assert_non_null(w);
+
+    assert_int_equal(store_begin_read(f->s, &f->e), 0);
+    assert_true(f->s->in_read_tx);
+    assert_false(f->s->in_tx);
+    assert_int_equal(count_rows(f->s, "SELECT count(*) FROM u"), 1);
+    insert_value(w, 2); /* another connection commits meanwhile */
+    assert_int_equal(count_rows(f->s, "SELECT count(*) FROM u"), 1);
+    store_end_read(f->s);
+    assert_false(f->s->in_read_tx);
+    assert_int_equal(count_rows(f->s, "SELECT count(*) FROM u"), 2);
+    store_end_read(f->s); /* nothing open: nothing happens */
+
+    /* inside a write transaction, nothing to do */
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    assert_int_equal(store_begin_read(f->s, &f->e), 0);
+    assert_false(f->s->in_read_tx);
+    insert_value(f->s, 3);
+    assert_int_equal(store_commit(f->s, &f->e), 0);
+    assert_int_equal(count_rows(w, "SELECT count(*) FROM u"), 3);
+    store_close(w);
+}
+
 static void test_constraint_violations(void **state)
 {
     struct fx *f = *state;
@@ -549,6 +581,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_refused_inside_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraint_violations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_sql_and_bind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
