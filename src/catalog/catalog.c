@@ -305,6 +305,14 @@ const struct catalog_fact *catalog_fact(const struct catalog_dispositif *d, cons
     return NULL;
 }
 
+const char *catalog_choice_label(const struct catalog_fact *f, const char *value)
+{
+    for (size_t i = 0; f && f->choice_labels && value && i < f->nchoices; i++)
+        if (!strcmp(f->choices[i], value))
+            return f->choice_labels[i];
+    return NULL;
+}
+
 const struct catalog_param *catalog_param(const struct catalog_dispositif *d, const char *code)
 {
     for (size_t i = 0; code && i < d->nparams; i++)

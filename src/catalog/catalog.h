@@ -165,8 +165,9 @@ struct catalog_fact {
     enum rules_type type;
     bool required; /* must be given at opening (or at completion for "a_completer") */
     bool has_min, has_max;
-    int64_t min, max;     /* in the type's unit (cents, days, integer) */
-    const char **choices; /* for texte: allowed values, NULL if free */
+    int64_t min, max;           /* in the type's unit (cents, days, integer) */
+    const char **choices;       /* for texte: allowed values, NULL if free */
+    const char **choice_labels; /* parallel to choices, NULL if the catalogue gives none */
     size_t nchoices;
 };
 
@@ -239,6 +240,13 @@ const struct catalog_role *catalog_role(const struct catalog *c, const char *cod
 const struct catalog_fact *catalog_fact(const struct catalog_dispositif *d, const char *code);
 const struct catalog_param *catalog_param(const struct catalog_dispositif *d, const char *code);
 const struct catalog_workflow *catalog_workflow(const struct catalog *c, const char *code);
+
+/*
+ * Label of the value `value` of a choice fact ("Accès non identifié
+ * (recevable)" for "acces_non_identifie"); NULL when f gives no label for it
+ * (not a choice, no labels in the catalogue, or not one of its values).
+ */
+const char *catalog_choice_label(const struct catalog_fact *f, const char *value);
 
 /* Label of a state of w ("Accordé"), NULL if w has no such state. */
 const char *catalog_state_label(const struct catalog_workflow *w, const char *state);

@@ -94,11 +94,51 @@ static int load_fact_bound(struct cload *l, json_t *o, const char *prefix, const
     return 0;
 }
 
+static bool blank(const char *s);
+
+/*
+ * "libelles_choix": {"code": "Libellé", ...}, optional; when given, one
+ * non-blank label for each value of "choix" and nothing else.
+ */
+static int load_choice_labels(struct cload *l, json_t *o, const char *prefix,
+                              struct catalog_fact *f)
+{
+    const char *field = cl_path(l, prefix, "libelles_choix");
+    json_t *labels = json_object_get(o, "libelles_choix"), *v;
+    const char *key;
+
+    if (!labels)
+        return 0;
+    if (!json_is_object(labels))
+        return cl_fail(l, field, "un objet { code : libellé } est attendu, pas %s",
+                       cl_show(l, labels));
+    if (!f->choices)
+        return cl_fail(l, field, "libellés sans liste de choix");
+    json_object_foreach(labels, key, v)
+    {
+        size_t i = 0;
+        while (i < f->nchoices && strcmp(f->choices[i], key))
+            i++;
+        if (i == f->nchoices)
+            return cl_fail(l, field, "libellé d'un choix inconnu « %s »", key);
+        if (!json_is_string(v) || blank(json_string_value(v)))
+            return cl_fail(l, cl_path(l, field, key), "libellé vide ou qui n'est pas un texte");
+    }
+    f->choice_labels = arena_calloc(l->a, f->nchoices, sizeof(*f->choice_labels));
+    for (size_t i = 0; i < f->nchoices; i++) {
+        v = json_object_get(labels, f->choices[i]);
+        if (!v)
+            return cl_fail(l, field, "pas de libellé pour le choix « %s »", f->choices[i]);
+        f->choice_labels[i] = arena_strdup(l->a, json_string_value(v));
+    }
+    return 0;
+}
+
 static int load_fact(struct cload *l, json_t *o, struct catalog_dispositif *d, size_t idx,
                      struct catalog_fact *f)
 {
-    static const char *const keys[] = {"code", "libelle", "type",  "obligatoire",
-                                       "min",  "max",     "choix", NULL};
+    static const char *const keys[] = {"code", "libelle", "type",           "obligatoire", "min",
+                                       "max",  "choix",   "libelles_choix", NULL};
     const char *peek = cl_peek_code(o);
     const char *prefix =
         peek ? arena_printf(l->a, "faits.%s", peek) : arena_printf(l->a, "faits[%zu]", idx + 1);
@@ -127,7 +167,7 @@ static int load_fact(struct cload *l, json_t *o, struct catalog_dispositif *d, s
                        catalog_type_code(f->type));
     if (f->choices && f->nchoices == 0)
         return cl_fail(l, cl_path(l, prefix, "choix"), "liste de choix vide");
-    return 0;
+    return load_choice_labels(l, o, prefix, f);
 }
 
 /* ---- parameters ---- */

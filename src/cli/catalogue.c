@@ -226,8 +226,12 @@ static const char *fact_bounds(struct cli_ctx *c, const struct catalog_fact *f)
     }
     if (f->nchoices) {
         strbuf_addstr(&sb, "  choix : ");
-        for (size_t i = 0; i < f->nchoices; i++)
+        for (size_t i = 0; i < f->nchoices; i++) {
+            const char *label = catalog_choice_label(f, f->choices[i]);
             strbuf_addf(&sb, "%s%s", i ? ", " : "", f->choices[i]);
+            if (label)
+                strbuf_addf(&sb, " « %s »", label);
+        }
     }
     r = arena_strdup(&c->arena, sb.buf);
     strbuf_release(&sb);

@@ -220,11 +220,29 @@ static void test_facts(void **state)
     assert_int_equal(f->nchoices, 4);
     f = catalog_fact(get("fsl"), "volet");
     assert_int_equal(f->nchoices, 6);
+    assert_string_equal(catalog_choice_label(f, "acces_non_identifie"),
+                        "Accès au logement (non identifié, recevable)");
+    assert_null(catalog_choice_label(f, "inconnu"));
+    assert_null(catalog_choice_label(catalog_fact(get("fsl"), "montant_demande"), "x"));
     f = catalog_fact(get("accueil_physique"), "motif");
     assert_true(f->required && f->nchoices > 3);
     f = catalog_fact(get("secours_urgence"), "montant_demande");
     assert_int_equal(f->type, RULES_MONEY);
     assert_true(f->has_min && f->min == 1 && f->has_max && f->max == 500000);
+}
+
+/* Every choice of the shipped catalogue has its French label. */
+static void test_choice_labels_complete(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < cat.ndispositifs; i++)
+        for (size_t k = 0; k < cat.dispositifs[i].nfacts; k++) {
+            const struct catalog_fact *f = &cat.dispositifs[i].facts[k];
+            for (size_t c = 0; c < f->nchoices; c++)
+                if (!catalog_choice_label(f, f->choices[c]))
+                    fail_msg("%s.%s : pas de libellé pour « %s »", cat.dispositifs[i].code, f->code,
+                             f->choices[c]);
+        }
 }
 
 static void test_workflows(void **state)
@@ -781,6 +799,32 @@ struct broken {
 
 static const struct broken broken_cases[] = {
     {"aides.json",
+     "\"choix\": [\"a\", \"b\"]",
+     "\"choix\": [\"a\", \"b\"], \"libelles_choix\": {\"a\": \"Premier\", \"b\": \"Second\"}",
+     {NULL}},
+    {"aides.json",
+     "\"choix\": [\"a\", \"b\"]",
+     "\"choix\": [\"a\", \"b\"], \"libelles_choix\": {\"a\": \"Premier\"}",
+     {"aides.json", "dispositif « visite »", "champ « faits.motif.libelles_choix »",
+      "pas de libellé pour le choix « b »"}},
+    {"aides.json",
+     "\"choix\": [\"a\", \"b\"]",
+     "\"choix\": [\"a\", \"b\"], \"libelles_choix\": {\"a\": \"A\", \"b\": \"B\", \"c\": \"C\"}",
+     {"aides.json", "dispositif « visite »", "libellé d'un choix inconnu « c »"}},
+    {"aides.json",
+     "\"choix\": [\"a\", \"b\"]",
+     "\"choix\": [\"a\", \"b\"], \"libelles_choix\": {\"a\": \" \", \"b\": \"B\"}",
+     {"aides.json", "champ « faits.motif.libelles_choix.a »", "libellé vide"}},
+    {"aides.json",
+     "\"choix\": [\"a\", \"b\"]",
+     "\"libelles_choix\": {\"a\": \"A\"}",
+     {"aides.json", "champ « faits.motif.libelles_choix »", "libellés sans liste de choix"}},
+    {"aides.json",
+     "\"choix\": [\"a\", \"b\"]",
+     "\"choix\": [\"a\", \"b\"], \"libelles_choix\": [\"A\", \"B\"]",
+     {"aides.json", "champ « faits.motif.libelles_choix »",
+      "un objet { code : libellé } est attendu"}},
+    {"aides.json",
      "\"libelle\": \"Secours\"",
      "\"libele\": \"Secours\"",
      {"aides.json", "dispositif « secours »", "champ « libele »", "clé inconnue « libele »"}},
@@ -1100,6 +1144,7 @@ int main(void)
         cmocka_unit_test(test_dispositifs_present),
         cmocka_unit_test(test_every_dispositif_is_sound),
         cmocka_unit_test(test_facts),
+        cmocka_unit_test(test_choice_labels_complete),
         cmocka_unit_test(test_workflows),
         cmocka_unit_test(test_param_at),
         cmocka_unit_test(test_transitions),

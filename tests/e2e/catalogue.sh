@@ -71,7 +71,9 @@ expect "APA age ref" "$T/out" "CASF art. L. 232-1"
 
 run_ok "show act" px catalogue show accueil_physique
 expect "show act" "$T/out" "Workflow       aucun (acte)"
-expect "show act" "$T/out" "choix : rsa_insertion"
+expect "show act" "$T/out" "choix : rsa_insertion « RSA et insertion »"
+run_ok "show fsl" px catalogue show fsl
+expect "choice label" "$T/out" "acces_non_identifie « Accès au logement (non identifié, recevable) »"
 
 run_ok "show json" px --json catalogue show fsl --date 2022-12-31
 expect "show json" "$T/out" '"code": "fsl"'
