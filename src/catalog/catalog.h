@@ -188,6 +188,7 @@ struct catalog_param {
 struct catalog_rule {
     struct rules_expr *expr;
     const char *message; /* French message when the condition is false */
+    const char *label;   /* the condition in French words, NULL if none */
 };
 
 struct catalog_dispositif {

@@ -286,7 +286,7 @@ static struct rules_expr *compile_rule(struct cload *l, struct catalog_dispositi
 
 static int load_eligibility(struct cload *l, json_t *o, struct catalog_dispositif *d)
 {
-    static const char *const keys[] = {"regle", "message", NULL};
+    static const char *const keys[] = {"regle", "message", "libelle", NULL};
     json_t *arr, *r;
     size_t i;
 
@@ -301,7 +301,8 @@ static int load_eligibility(struct cload *l, json_t *o, struct catalog_dispositi
         struct catalog_rule *rule = &d->eligibility[i];
         const char *src;
         if (cl_keys(l, r, prefix, keys) < 0 || cl_str(l, r, "regle", prefix, true, &src) < 0 ||
-            cl_str(l, r, "message", prefix, true, &rule->message) < 0)
+            cl_str(l, r, "message", prefix, true, &rule->message) < 0 ||
+            cl_str(l, r, "libelle", prefix, false, &rule->label) < 0)
             return -1;
         rule->expr = compile_rule(l, d, cl_path(l, prefix, "regle"), src, RULES_BOOL);
         if (!rule->expr)

@@ -370,9 +370,15 @@ static void show_text(struct cli_ctx *c, const struct catalog_dispositif *d, dat
 
     if (d->neligibility) {
         printf("\nÉligibilité (toutes les conditions pour un accord)\n");
-        for (size_t i = 0; i < d->neligibility; i++)
-            printf("  %zu. %s\n     sinon : %s\n", i + 1, rules_expr_source(d->eligibility[i].expr),
-                   d->eligibility[i].message);
+        for (size_t i = 0; i < d->neligibility; i++) {
+            const struct catalog_rule *rule = &d->eligibility[i];
+            if (rule->label)
+                printf("  %zu. %s\n     règle : %s\n", i + 1, rule->label,
+                       rules_expr_source(rule->expr));
+            else
+                printf("  %zu. %s\n", i + 1, rules_expr_source(rule->expr));
+            printf("     sinon : %s\n", rule->message);
+        }
     }
     if (d->amount)
         printf("\nMontant accordé\n  %s\n", rules_expr_source(d->amount));

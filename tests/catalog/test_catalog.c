@@ -231,11 +231,19 @@ static void test_facts(void **state)
     assert_true(f->has_min && f->min == 1 && f->has_max && f->max == 500000);
 }
 
-/* Every choice of the shipped catalogue has its French label. */
+/*
+ * Every choice and every eligibility condition of the shipped catalogue has
+ * its French label.
+ */
 static void test_choice_labels_complete(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < cat.ndispositifs; i++)
+    assert_string_equal(get("secours_urgence")->eligibility[0].label,
+                        "Montant demandé dans la limite du plafond fixé par le RDAS");
+    for (size_t i = 0; i < cat.ndispositifs; i++) {
+        for (size_t k = 0; k < cat.dispositifs[i].neligibility; k++)
+            if (!cat.dispositifs[i].eligibility[k].label)
+                fail_msg("%s : condition %zu sans libellé", cat.dispositifs[i].code, k + 1);
         for (size_t k = 0; k < cat.dispositifs[i].nfacts; k++) {
             const struct catalog_fact *f = &cat.dispositifs[i].facts[k];
             for (size_t c = 0; c < f->nchoices; c++)
@@ -243,6 +251,7 @@ static void test_choice_labels_complete(void **state)
                     fail_msg("%s.%s : pas de libellé pour « %s »", cat.dispositifs[i].code, f->code,
                              f->choices[c]);
         }
+    }
 }
 
 static void test_workflows(void **state)
@@ -798,6 +807,10 @@ struct broken {
 };
 
 static const struct broken broken_cases[] = {
+    {"aides.json",
+     "\"message\": \"trop\"",
+     "\"message\": \"trop\", \"libelle\": \"\"",
+     {"aides.json", "dispositif « secours »", "champ « eligibilite[1].libelle »", "chaîne vide"}},
     {"aides.json",
      "\"choix\": [\"a\", \"b\"]",
      "\"choix\": [\"a\", \"b\"], \"libelles_choix\": {\"a\": \"Premier\", \"b\": \"Second\"}",

@@ -74,6 +74,8 @@ expect "show act" "$T/out" "Workflow       aucun (acte)"
 expect "show act" "$T/out" "choix : rsa_insertion « RSA et insertion »"
 run_ok "show fsl" px catalogue show fsl
 expect "choice label" "$T/out" "acces_non_identifie « Accès au logement (non identifié, recevable) »"
+expect "condition label" "$T/out" "1. Montant demandé positif (sauf accès à un logement non encore identifié)"
+expect "condition rule" "$T/out" "règle : volet = \"acces_non_identifie\" ou montant_demande > 0 €"
 
 run_ok "show json" px --json catalogue show fsl --date 2022-12-31
 expect "show json" "$T/out" '"code": "fsl"'
