@@ -216,7 +216,10 @@ static void decision_rules(struct page *p, const struct case_dossier *d, int64_t
                 PAGE_TPL(p,
                          "<li class=\"condition-inconnue\">À vérifier : {{m}} (faits "
                          "manquants)</li>\n",
-                         {"m", rule->message, false});
+                         {"m", rule->label ? rule->label : rule->message, false});
+            else if (v.u.b && rule->label)
+                PAGE_TPL(p, "<li class=\"condition-remplie\">Condition remplie : {{l}}</li>\n",
+                         {"l", rule->label, false});
             else if (v.u.b)
                 PAGE_TPL(p,
                          "<li class=\"condition-remplie\">Condition remplie : "
@@ -585,7 +588,12 @@ static int dossier_page(struct http_request *r, int status, const struct page_fo
         {
             const struct catalog_fact *fact = disp ? catalog_fact(disp, key) : NULL;
             const char *text = fact_text(r, v);
-            if (fact && fact->type == RULES_MONEY && json_is_string(v)) {
+            const char *label = json_is_string(v) ? catalog_choice_label(fact, text) : NULL;
+            if (label)
+                text = label;
+            else if (fact && fact->type == RULES_DATE && json_is_string(v))
+                text = page_date(r, text);
+            else if (fact && fact->type == RULES_MONEY && json_is_string(v)) {
                 int64_t cents;
                 struct err sub;
                 err_clear(&sub);

@@ -364,29 +364,6 @@ static int home(struct http_request *r, struct err *e)
 
 static const char *const act_kinds[] = {"accueil_physique", "accueil_telephonique", NULL};
 
-static const struct {
-    const char *code, *label;
-} motive_labels[] = {
-    {"rsa_insertion", "RSA et insertion"},
-    {"logement", "Logement"},
-    {"aide_financiere", "Aide financière"},
-    {"enfance_famille", "Enfance et famille"},
-    {"pmi", "PMI"},
-    {"autonomie", "Autonomie (personnes âgées, handicap)"},
-    {"rendez_vous", "Rendez-vous"},
-    {"information", "Demande d'information"},
-    {"demarche_administrative", "Démarche administrative"},
-    {"autre", "Autre motif"},
-};
-
-static const char *motive_label(const char *code)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(motive_labels); i++)
-        if (!strcmp(motive_labels[i].code, code))
-            return motive_labels[i].label;
-    return code;
-}
-
 static const struct http_param reception_get_params[] = {
     {"enregistre", HTTP_IN_QUERY, HTTP_T_CHOICE, false, .choices = act_kinds,
      .doc = "l'acte qui vient d'être enregistré"},
@@ -452,7 +429,10 @@ static int reception_form(struct http_request *r, int status, const struct page_
             strbuf_addstr(&sel, "<option value=\"");
             http_html_escape_str(&sel, fact->choices[i]);
             strbuf_addstr(&sel, "\">");
-            http_html_escape_str(&sel, motive_label(fact->choices[i]));
+            {
+                const char *label = catalog_choice_label(fact, fact->choices[i]);
+                http_html_escape_str(&sel, label ? label : fact->choices[i]);
+            }
             strbuf_addstr(&sel, "</option>\n");
         }
         page_field(&p, ff, id, fact ? fact->label : "Motif", NULL,

@@ -710,8 +710,11 @@ static void fact_control(struct page *p, const struct page_form *form, const str
         if (f->nchoices) {
             const char *labels[64];
             size_t n = f->nchoices < ARRAY_SIZE(labels) ? f->nchoices : ARRAY_SIZE(labels);
-            for (size_t i = 0; i < n; i++)
-                labels[i] = humanize(r, f->choices[i]);
+            for (size_t i = 0; i < n; i++) {
+                labels[i] = catalog_choice_label(f, f->choices[i]);
+                if (!labels[i])
+                    labels[i] = humanize(r, f->choices[i]);
+            }
             page_field(
                 p, form, id, label, hint,
                 PAGE_RENDER(

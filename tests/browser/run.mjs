@@ -187,6 +187,11 @@ try {
     ((await page.locator('#decider-montant-aide').textContent()) || '').includes('au plus 180,00'));
   check('décision : la condition du plafond est remplie',
     (await page.locator('li.condition-remplie').count()) === 1);
+  check('décision : la condition est dite en français',
+    ((await page.locator('li.condition-remplie').textContent()) || '')
+      .includes('Montant demandé dans la limite du plafond fixé par le RDAS'));
+  check('faits : le besoin est affiché par son libellé',
+    ((await page.locator('section[aria-labelledby="titre-faits"]').textContent()) || '').includes('Alimentation'));
   // a mistake: an accord above what the rules allow
   await page.locator('#decider-decision').selectOption('accord');
   await page.locator('#decider-montant').fill('400,00');
