@@ -431,6 +431,12 @@ json_t *case_dispositif_json(const struct catalog_dispositif *d, date_t day)
         }
         if (f->nchoices)
             json_object_set_new(j, "choix", strings_json(f->choices, f->nchoices));
+        if (f->choice_labels) {
+            json_t *labels = json_object();
+            for (size_t k = 0; k < f->nchoices; k++)
+                json_object_set_new(labels, f->choices[k], json_string(f->choice_labels[k]));
+            json_object_set_new(j, "libelles_choix", labels);
+        }
         json_array_append_new(facts, j);
     }
     for (size_t i = 0; i < d->nparams; i++) {
@@ -453,10 +459,14 @@ json_t *case_dispositif_json(const struct catalog_dispositif *d, date_t day)
         json_object_set_new(j, "valeurs", values);
         json_array_append_new(params, j);
     }
-    for (size_t i = 0; i < d->neligibility; i++)
-        json_array_append_new(elig, json_pack("{s:s, s:s}", "regle",
-                                              rules_expr_source(d->eligibility[i].expr), "message",
-                                              d->eligibility[i].message));
+    for (size_t i = 0; i < d->neligibility; i++) {
+        const struct catalog_rule *rule = &d->eligibility[i];
+        json_t *j = json_pack("{s:s, s:s}", "regle", rules_expr_source(rule->expr), "message",
+                              rule->message);
+        if (rule->label)
+            json_object_set_new(j, "libelle", json_string(rule->label));
+        json_array_append_new(elig, j);
+    }
     o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "code", d->code,
                   "libelle", d->label, "fichier", d->file, "pacte", d->pacte, "politique",
                   d->politique, "nature", catalog_nature_code(d->nature), "beneficiaire",

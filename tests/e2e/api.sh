@@ -403,6 +403,9 @@ expect "catalogue" "$T/body" '"code":"secours_urgence"'
 call ts GET "/api/dispositifs/secours_urgence?date=2026-03-16"
 status "dispositif" 200
 is "dispositif" workflow.code secours
+is "condition in French words" eligibilite.0.libelle "Montant demandé dans la limite du plafond fixé par le RDAS"
+call ts GET /api/dispositifs/fsl
+is "choice label" faits.0.libelles_choix.acces_non_identifie "Accès au logement (non identifié, recevable)"
 call ts GET /api/dispositifs/inconnu
 problem "unknown dispositif" 404
 
