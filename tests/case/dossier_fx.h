@@ -1,5 +1,5 @@
 /*
- * dossier_fx.h: the fixture shared by test_dossier.c and test_act.c. A real
+ * dossier_fx.h: the fixture shared by the case layer's tests. A real
  * SQLite file in a private directory, the real referential and catalogue
  * (data/), a case context whose "today" is fixed, agents built in memory
  * (access_check reads their grants from the struct), persons and
@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/compat.h"
@@ -51,7 +52,8 @@ static inline void fx_as(struct fx *f, const struct access_user *u)
     f->c.actor = u ? u->login : "system";
 }
 
-static inline int fx_setup(void **state)
+/* The fixture with "today" set to the ISO date today_iso. */
+static inline int fx_setup_at(void **state, const char *today_iso)
 {
     struct fx *f = calloc(1, sizeof(*f));
     date_t today;
@@ -68,7 +70,7 @@ static inline int fx_setup(void **state)
     if (catalog_load(&f->cat, PROXIMA_DATADIR "/catalogue", &f->e) != 0)
         fail_msg("catalog_load: %s (%s)", f->e.message, f->e.detail);
     arena_init(&f->a, 0);
-    assert_int_equal(date_parse_iso(FX_TODAY, 10, &today, &f->e), 0);
+    assert_int_equal(date_parse_iso(today_iso, strlen(today_iso), &today, &f->e), 0);
     f->c.store = f->s;
     f->c.cat = &f->cat;
     f->c.arena = &f->a;
@@ -76,6 +78,11 @@ static inline int fx_setup(void **state)
     fx_as(f, NULL);
     *state = f;
     return 0;
+}
+
+static inline int fx_setup(void **state)
+{
+    return fx_setup_at(state, FX_TODAY);
 }
 
 static inline int fx_teardown(void **state)

@@ -19,19 +19,9 @@
 #include "case/person_int.h"
 #include "ref/ref.h"
 
-#include "../store/tmpdir.h"
+#include "dossier_fx.h"
 
 #define TODAY "2024-06-15"
-
-struct fx {
-    char dir[TMPDIR_PATH_MAX];
-    char path[TMPDIR_PATH_MAX + 64];
-    struct store *s;
-    struct catalog cat;
-    struct arena a;
-    struct case_ctx c;
-    struct err e;
-};
 
 /* Agents built in memory: access_check reads only the grants. */
 static struct access_grant g_lens = {"accueil", "mds", "lens-lievin"};
@@ -47,39 +37,7 @@ static struct access_user u_elu = {5, "elu.lens", "Élu", true, &g_elu, 1};
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-
-    assert_non_null(f);
-    tmpdir_make(f->dir);
-    snprintf(f->path, sizeof(f->path), "%s/proxima.db", f->dir);
-    err_clear(&f->e);
-    f->s = store_open(f->path, &f->e);
-    assert_non_null(f->s);
-    assert_int_equal(store_migrate(f->s, NULL, &f->e), 0);
-    if (ref_load(f->s, PROXIMA_DATADIR, "test", NULL, &f->e) != 0)
-        fail_msg("ref_load: %s", f->e.message);
-    if (catalog_load(&f->cat, PROXIMA_DATADIR "/catalogue", &f->e) != 0)
-        fail_msg("catalog_load: %s (%s)", f->e.message, f->e.detail);
-    arena_init(&f->a, 0);
-    f->c.store = f->s;
-    f->c.cat = &f->cat;
-    f->c.arena = &f->a;
-    f->c.actor = "system";
-    assert_int_equal(date_parse_iso(TODAY, strlen(TODAY), &f->c.today, &f->e), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    catalog_release(&f->cat);
-    arena_release(&f->a);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
+    return fx_setup_at(state, TODAY);
 }
 
 /* Act as agent u (NULL: the system). */
@@ -962,16 +920,16 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nir),
         cmocka_unit_test(test_siret_rna),
-        cmocka_unit_test_setup_teardown(test_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_caller_transaction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_match, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_move, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_household, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_organisation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_get_access, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_access, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_search, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_caller_transaction, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_match, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_move, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_household, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_organisation, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_get_access, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_create_access, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_search, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_replay, setup, fx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,59 +17,19 @@
 #include "core/strbuf.h"
 #include "ref/ref.h"
 
-#include "../store/tmpdir.h"
+#include "dossier_fx.h"
 
 #define DISP   "coup_de_pouce_competence"
 #define CALAIS "62193"
-
-struct fx {
-    char dir[TMPDIR_PATH_MAX];
-    char path[TMPDIR_PATH_MAX + 64];
-    struct store *s;
-    struct catalog cat;
-    struct arena a;
-    struct case_ctx c;
-    struct err e;
-};
 
 static struct fx *F;
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
+    int rc = fx_setup_at(state, "2026-03-16");
 
-    assert_non_null(f);
-    tmpdir_make(f->dir);
-    snprintf(f->path, sizeof(f->path), "%s/proxima.db", f->dir);
-    err_clear(&f->e);
-    f->s = store_open(f->path, &f->e);
-    assert_non_null(f->s);
-    assert_int_equal(store_migrate(f->s, NULL, &f->e), 0);
-    if (ref_load(f->s, PROXIMA_DATADIR, "test", NULL, &f->e) != 0)
-        fail_msg("ref_load: %s", f->e.message);
-    if (catalog_load(&f->cat, PROXIMA_DATADIR "/catalogue", &f->e) != 0)
-        fail_msg("catalog_load: %s (%s)", f->e.message, f->e.detail);
-    arena_init(&f->a, 0);
-    f->c.store = f->s;
-    f->c.cat = &f->cat;
-    f->c.arena = &f->a;
-    f->c.actor = "system";
-    assert_int_equal(date_from_ymd(2026, 3, 16, &f->c.today, &f->e), 0);
-    F = f;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    catalog_release(&f->cat);
-    arena_release(&f->a);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
+    F = *state;
+    return rc;
 }
 
 /* ---- helpers: each operation in its own transaction, like the CLI ---- */
@@ -480,13 +440,13 @@ static void test_replay(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_decide_all_or_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_decide_checks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_get_and_minutes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rights, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_decide_all_or_nothing, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_decide_checks, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_close, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_get_and_minutes, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_rights, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_replay, setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
