@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli/casecli.h"
+#include "cli/format.h"
 #include "core/csv.h"
 #include "core/file.h"
 #include "core/money.h"
@@ -116,16 +117,6 @@ static const char *show(struct check *ck, const struct indic_def *def, int64_t v
     return r;
 }
 
-static void pad(const char *s, size_t w)
-{
-    size_t n = 0;
-    fputs(s, stdout);
-    for (const char *p = s; *p; p++)
-        n += ((unsigned char)*p & 0xC0) != 0x80;
-    for (; n < w; n++)
-        putchar(' ');
-}
-
 static void report(struct check *ck, const char *table, const char *zone,
                    const struct indic_def *def, int64_t ref, int64_t precision, int64_t computed)
 {
@@ -145,17 +136,17 @@ static void report(struct check *ck, const char *table, const char *zone,
         json_array_append_new(ck->rows, o);
         return;
     }
-    pad(zone, 16);
-    pad(def->code, 46);
-    pad(show(ck, def, ref, true), 18);
+    cli_pad_right(zone, 16);
+    cli_pad_right(def->code, 46);
+    cli_pad_right(show(ck, def, ref, true), 18);
     if (computed != INDIC_UNDEFINED && (def->unit == UNIT_EUR || def->unit == UNIT_POURCENT) &&
         shown * 100 != computed)
         /* the computed value, then as rounded at the printed precision */
-        pad(arena_printf(&ck->c->arena, "%s (≈ %s)", show(ck, def, computed, false),
-                         show(ck, def, shown, true)),
-            32);
+        cli_pad_right(arena_printf(&ck->c->arena, "%s (≈ %s)", show(ck, def, computed, false),
+                                   show(ck, def, shown, true)),
+                      32);
     else
-        pad(computed == INDIC_UNDEFINED ? "n.d." : show(ck, def, computed, false), 32);
+        cli_pad_right(computed == INDIC_UNDEFINED ? "n.d." : show(ck, def, computed, false), 32);
     printf("%s\n", ok ? "OK" : "ÉCART");
 }
 

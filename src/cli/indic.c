@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cli/casecli.h"
+#include "cli/format.h"
 #include "core/file.h"
 #include "core/strbuf.h"
 #include "report/report.h"
@@ -130,22 +131,6 @@ static json_t *value_json(int64_t v)
     return v == INDIC_UNDEFINED ? json_null() : json_integer(v);
 }
 
-/* Display width of UTF-8 text: one column per code point. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-static void pad(const char *s, size_t w)
-{
-    fputs(s, stdout);
-    for (size_t i = width(s); i < w; i++)
-        putchar(' ');
-}
-
 static int parse_month(struct cli_ctx *c, const char *v, int *month)
 {
     int64_t m;
@@ -255,9 +240,9 @@ static int cmd_list(struct cli_ctx *c, int argc, char **argv)
                                             indic_unit_code(def->unit), "version", def->version));
             continue;
         }
-        pad(def->code, 46);
-        pad(def->section, 11);
-        pad(indic_unit_code(def->unit), 9);
+        cli_pad_right(def->code, 46);
+        cli_pad_right(def->section, 11);
+        cli_pad_right(indic_unit_code(def->unit), 9);
         printf("%s\n", def->label);
     }
     if (c->json)
@@ -406,7 +391,7 @@ static int cmd_compute(struct cli_ctx *c, int argc, char **argv)
         printf("\n%s : %s\n", r.codes[i], def ? def->label : "");
         for (size_t a = 0; a <= r.nareas; a++) {
             printf("  ");
-            pad(a < r.nareas ? r.area_names[a] : "Département", 40);
+            cli_pad_right(a < r.nareas ? r.area_names[a] : "Département", 40);
             printf("%s\n", value_text(c, def, indic_value(&r, i, a, month)));
         }
     }
