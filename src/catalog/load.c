@@ -13,9 +13,6 @@
 #include "core/compat.h"
 #include "catalog/catalog_int.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include "core/file.h"
 #include "core/json.h"
 #include "core/money.h"
@@ -652,66 +649,29 @@ static int load_workflows(struct cload *l, json_t *root)
 
 /* ---- the directory ---- */
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static bool ends_with_json(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 5 && !strcmp(name + n - 5, ".json");
-}
-
 /* The dispositif files of dir (every *.json but the two fixed ones), sorted. */
 static int list_files(struct arena *a, const char *dir, const char ***names, size_t *n,
                       bool *has_roles, bool *has_workflows, struct err *e)
 {
-    size_t cap = 16;
-    struct dirent *de;
-    DIR *d = opendir(dir);
+    size_t kept = 0;
 
-    *n = 0;
     *has_roles = *has_workflows = false;
-    if (!d) {
-        err_set(e, ERR_IO, "répertoire du catalogue illisible : %s", dir);
-        err_detail(e, "%s", strerror(errno));
-        return err_hint(e, "indiquez le répertoire des données avec --data (il contient "
-                           "catalogue/)");
-    }
-    *names = arena_calloc(a, cap, sizeof(**names));
-    while ((de = readdir(d)) != NULL) {
-        const char *path;
-        struct stat st;
-
-        if (de->d_name[0] == '.' || !ends_with_json(de->d_name))
-            continue;
-        path = arena_printf(a, "%s/%s", dir, de->d_name);
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-            continue;
-        if (!strcmp(de->d_name, FILE_ROLES)) {
+    if (file_list(a, dir, ".json", CL_MAX_FILES + 2, "du catalogue", names, n, e) < 0)
+        return e->code == ERR_IO ? err_hint(e, "indiquez le répertoire des données avec --data "
+                                               "(il contient catalogue/)")
+                                 : -1;
+    for (size_t i = 0; i < *n; i++) {
+        if (!strcmp((*names)[i], FILE_ROLES))
             *has_roles = true;
-            continue;
-        }
-        if (!strcmp(de->d_name, FILE_WORKFLOWS)) {
+        else if (!strcmp((*names)[i], FILE_WORKFLOWS))
             *has_workflows = true;
-            continue;
-        }
-        if (*n >= CL_MAX_FILES) {
-            closedir(d);
-            return err_set(e, ERR_TOO_LARGE, "%s : plus de %d fichiers de catalogue", dir,
-                           CL_MAX_FILES);
-        }
-        if (*n == cap) {
-            const char **grown = arena_calloc(a, cap * 2, sizeof(*grown));
-            memcpy(grown, *names, cap * sizeof(*grown));
-            *names = grown;
-            cap *= 2;
-        }
-        (*names)[(*n)++] = arena_strdup(a, de->d_name);
+        else
+            (*names)[kept++] = (*names)[i];
     }
-    closedir(d);
-    qsort(*names, *n, sizeof(**names), cmp_names);
+    *n = kept;
+    if (kept > CL_MAX_FILES)
+        return err_set(e, ERR_TOO_LARGE, "%s : plus de %d fichiers de catalogue", dir,
+                       CL_MAX_FILES);
     return 0;
 }
 

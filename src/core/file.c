@@ -4,6 +4,7 @@
 #include "core/compat.h"
 #include "core/file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -121,5 +122,51 @@ int file_mkdirs(const char *path, struct err *e)
             buf[i] = c;
         }
     }
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int file_list(struct arena *a, const char *dir, const char *suffix, size_t max, const char *what,
+              const char ***names, size_t *n, struct err *e)
+{
+    size_t cap = 16, slen = strlen(suffix);
+    struct dirent *de;
+    DIR *d = opendir(dir);
+
+    *n = 0;
+    *names = NULL;
+    if (!d) {
+        err_set(e, ERR_IO, "répertoire %s illisible : %s", what, dir);
+        return err_detail(e, "%s", strerror(errno));
+    }
+    *names = arena_calloc(a, cap, sizeof(**names));
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        const char *path;
+        struct stat st;
+
+        if (de->d_name[0] == '.' || len <= slen || strcmp(de->d_name + len - slen, suffix) != 0)
+            continue;
+        path = arena_printf(a, "%s/%s", dir, de->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (*n >= max) {
+            closedir(d);
+            return err_set(e, ERR_TOO_LARGE, "%s : plus de %zu fichiers %s", dir, max, what);
+        }
+        if (*n == cap) {
+            const char **grown = arena_calloc(a, cap * 2, sizeof(*grown));
+            memcpy(grown, *names, cap * sizeof(*grown));
+            *names = grown;
+            cap *= 2;
+        }
+        (*names)[(*n)++] = arena_strdup(a, de->d_name);
+    }
+    closedir(d);
+    qsort(*names, *n, sizeof(**names), cmp_names);
     return 0;
 }

@@ -4,6 +4,7 @@
 #ifndef PROXIMA_CORE_FILE_H
 #define PROXIMA_CORE_FILE_H
 
+#include "core/arena.h"
 #include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
@@ -22,5 +23,16 @@ int file_write_atomic(const char *path, const void *data, size_t n, struct err *
 
 /* Create the directory and its parents (mkdir -p); existing is fine. */
 int file_mkdirs(const char *path, struct err *e);
+
+/*
+ * The names of the regular files of dir ending with suffix (".json"), not
+ * hidden, sorted by strcmp, in a's memory: *names holds *n of them. At
+ * most max files. On error -1 with e set: ERR_IO « répertoire <what>
+ * illisible : <dir> » (the system's reason as detail), ERR_TOO_LARGE
+ * « <dir> : plus de <max> fichiers <what> ». what names the directory's
+ * contents in French ("du catalogue").
+ */
+int file_list(struct arena *a, const char *dir, const char *suffix, size_t max, const char *what,
+              const char ***names, size_t *n, struct err *e);
 
 #endif

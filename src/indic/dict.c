@@ -19,9 +19,7 @@
 #include "core/compat.h"
 #include "indic/indic_int.h"
 
-#include <dirent.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 
 #include "core/file.h"
 #include "core/json.h"
@@ -825,51 +823,14 @@ static int check_references(struct dload *l)
 
 /* ---- the directory ------------------------------------------------------------ */
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int list_files(struct arena *a, const char *dir, const char ***names, size_t *n,
                       struct err *e)
 {
-    size_t cap = 16;
-    struct dirent *de;
-    DIR *d = opendir(dir);
-
-    *n = 0;
-    if (!d) {
-        err_set(e, ERR_IO, "répertoire du dictionnaire des indicateurs illisible : %s", dir);
-        err_detail(e, "%s", strerror(errno));
-        return err_hint(e, "indiquez le répertoire des données avec --data (il contient "
-                           "indicateurs/)");
-    }
-    *names = arena_calloc(a, cap, sizeof(**names));
-    while ((de = readdir(d)) != NULL) {
-        size_t len = strlen(de->d_name);
-        const char *path;
-        struct stat st;
-
-        if (de->d_name[0] == '.' || len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
-            continue;
-        path = arena_printf(a, "%s/%s", dir, de->d_name);
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-            continue;
-        if (*n >= DL_MAX_FILES) {
-            closedir(d);
-            return err_set(e, ERR_TOO_LARGE, "%s : plus de %d fichiers d'indicateurs", dir,
-                           DL_MAX_FILES);
-        }
-        if (*n == cap) {
-            const char **grown = arena_calloc(a, cap * 2, sizeof(*grown));
-            memcpy(grown, *names, cap * sizeof(*grown));
-            *names = grown;
-            cap *= 2;
-        }
-        (*names)[(*n)++] = arena_strdup(a, de->d_name);
-    }
-    closedir(d);
-    qsort(*names, *n, sizeof(**names), cmp_names);
+    if (file_list(a, dir, ".json", DL_MAX_FILES, "du dictionnaire des indicateurs", names, n, e) <
+        0)
+        return e->code == ERR_IO ? err_hint(e, "indiquez le répertoire des données avec --data "
+                                               "(il contient indicateurs/)")
+                                 : -1;
     if (*n == 0) {
         err_set(e, ERR_INVALID, "%s : aucun fichier d'indicateurs (*.json)", dir);
         return err_hint(e, "le dictionnaire est décrit dans docs/INDICATEURS.md");

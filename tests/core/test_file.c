@@ -215,6 +215,43 @@ static void test_mkdirs(void **state)
     assert_string_equal(e.message, "chemin de dossier invalide : «  »");
 }
 
+static void test_list(void **state)
+{
+    struct tmpdir *t = *state;
+    const char *files[] = {"b.json", "a.json", ".cache.json", "notes.txt", "json"};
+    const char **names;
+    char path[512];
+    struct arena a;
+    struct err e;
+    size_t n;
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        assert_int_equal(
+            file_write_atomic(in_dir(state, files[i], path, sizeof(path)), "{}", 2, &e), 0);
+    in_dir(state, "dir.json", path, sizeof(path));
+    assert_int_equal(file_mkdirs(path, &e), 0);
+    arena_init(&a, 0);
+    err_clear(&e);
+    /* regular, visible *.json files only, sorted */
+    assert_int_equal(file_list(&a, t->path, ".json", 10, "du test", &names, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(names[0], "a.json");
+    assert_string_equal(names[1], "b.json");
+    /* over the cap */
+    assert_int_equal(file_list(&a, t->path, ".json", 1, "du test", &names, &n, &e), -1);
+    assert_int_equal(e.code, ERR_TOO_LARGE);
+    assert_non_null(strstr(e.message, "plus de 1 fichiers du test"));
+    /* no such directory: named, with the system's reason */
+    in_dir(state, "absent", path, sizeof(path));
+    err_clear(&e);
+    assert_int_equal(file_list(&a, path, ".json", 10, "du test", &names, &n, &e), -1);
+    assert_int_equal(e.code, ERR_IO);
+    assert_non_null(strstr(e.message, "répertoire du test illisible"));
+    assert_non_null(strstr(e.message, "absent"));
+    assert_true(e.detail[0] != '\0');
+    arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_atomic_into_missing_dir, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(test_mkdirs, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_list, setup_dir, teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
