@@ -298,6 +298,53 @@ static struct gen_citem *aid_item(struct aid_plan *p)
     return &p->items[p->n++];
 }
 
+/*
+ * ref helped at a random session of a plan of nd sessions and, pct times in
+ * a hundred, again at a later session.
+ */
+static void aid_plan_stay(struct gen_rng *r, struct aid_plan *plan, size_t nd, int32_t ref, int pct)
+{
+    struct gen_citem *it = aid_item(plan);
+
+    it->k = (int)gen_rng_range(r, 0, (int64_t)nd - 1);
+    it->ref = ref;
+    if (gen_rng_pct(r, pct) && it->k + 2 < (int)nd) {
+        struct gen_citem *again = aid_item(plan);
+        again->k = (int)gen_rng_range(r, plan->items[plan->n - 2].k + 2, (int64_t)nd - 1);
+        again->ref = ref;
+    }
+}
+
+/*
+ * A mover: ref (a household when household, else a person) helped at a
+ * session of the first half of the year in MDS o, moved to a commune of
+ * MDS d 10 to 40 days later, helped again in d at a session at least 25
+ * days after the move. what names the aid in the failure message.
+ */
+static int aid_plan_move(struct gen *g, struct gen_rng *r, struct aid_plan *plans,
+                         date_t *const *dates, const size_t *nd, int o, int d, int32_t ref,
+                         bool household, const char *what)
+{
+    int k1 = (int)gen_rng_range(r, 0, (int64_t)nd[o] / 2 - 1), k2;
+    date_t move = dates[o][k1] + (date_t)gen_rng_range(r, 10, 40);
+    struct gen_citem *it;
+
+    k2 = session_after(dates[d], nd[d], move + 25);
+    if (k2 < 0)
+        return gen_fail(g, "%s : pas de séance après le déménagement", what);
+    if (gen_move(g, r, household ? ref : 0, household ? 0 : ref, gen_commune_pick(g, r, d), move) !=
+        0)
+        return -1;
+    it = aid_item(&plans[o]);
+    it->k = k1;
+    it->ref = ref;
+    it = aid_item(&plans[d]);
+    it->k = k2;
+    it->ref = ref;
+    it->not_before = move;
+    return 0;
+}
+
 static int aid_run(struct gen *g, struct gen_rng *r, struct aid_ctx *ctx, const char *label,
                    struct aid_plan *plans, date_t **dates, size_t *ndates)
 {
@@ -422,30 +469,19 @@ static int afp(struct gen *g)
         for (int64_t i = 0; i < mv.stay[m]; i++) {
             int res = m < g->nmds ? m : gen_mds_pick(g, &r);
             int32_t h = gen_pool_pick(g, &r, res, g->y0, GEN_HH_AFP | GEN_HH_MOVER, false);
-            struct gen_citem *it;
             if (!h) {
                 gen_fail(g, "AFP : plus de foyer disponible dans la MDS %s", g->mds[res].code);
                 break;
             }
             gen_h(g, h)->flags |= GEN_HH_AFP;
-            it = aid_item(&plans[m]);
-            it->k = (int)gen_rng_range(&r, 0, (int64_t)nd[m] - 1);
-            it->ref = h;
-            if (gen_rng_pct(&r, 8) && it->k + 2 < (int)nd[m]) {
-                struct gen_citem *again = aid_item(&plans[m]);
-                again->k = (int)gen_rng_range(&r, plans[m].items[plans[m].n - 2].k + 2,
-                                              (int64_t)nd[m] - 1);
-                again->ref = h;
-            }
+            aid_plan_stay(&r, &plans[m], nd[m], h, 8);
         }
     }
     /* movers: a household helped in one MDS, moved, helped in another */
     for (int64_t i = 0; i < mv.n && !g->failed; i++) {
         struct gen_family_spec f = {0};
-        int o = mv.from[i], d = mv.to[i], k1, k2;
+        int o = mv.from[i], d = mv.to[i];
         int32_t h;
-        date_t move;
-        struct gen_citem *it;
         f.mds = o;
         f.commune = -1;
         f.couple = gen_rng_pct(&r, 30);
@@ -460,22 +496,8 @@ static int afp(struct gen *g)
         if (!h)
             break;
         gen_h(g, h)->flags |= GEN_HH_MOVER | GEN_HH_AFP;
-        k1 = (int)gen_rng_range(&r, 0, (int64_t)nd[o] / 2 - 1);
-        move = dates[o][k1] + (date_t)gen_rng_range(&r, 10, 40);
-        k2 = session_after(dates[d], nd[d], move + 25);
-        if (k2 < 0) {
-            gen_fail(g, "AFP : pas de séance après le déménagement");
+        if (aid_plan_move(g, &r, plans, dates, nd, o, d, h, true, "AFP") != 0)
             break;
-        }
-        if (gen_move(g, &r, h, 0, gen_commune_pick(g, &r, d), move) != 0)
-            break;
-        it = aid_item(&plans[o]);
-        it->k = k1;
-        it->ref = h;
-        it = aid_item(&plans[d]);
-        it->k = k2;
-        it->ref = h;
-        it->not_before = move;
     }
     for (int m = 0; m <= g->nmds && !g->failed; m++)
         aid_noise(g, &r, &plans[m], nd[m], afp_pick, m, NULL, 10);
@@ -524,40 +546,16 @@ static int faj(struct gen *g)
     for (int m = 0; m <= g->nmds && !g->failed; m++)
         for (int64_t i = 0; i < mv.stay[m] && !g->failed; i++) {
             int32_t p = young(g, &r, m, NULL);
-            struct gen_citem *it = aid_item(&plans[m]);
-            it->k = (int)gen_rng_range(&r, 0, (int64_t)nd[m] - 1);
-            it->ref = p;
-            if (gen_rng_pct(&r, 10) && it->k + 2 < (int)nd[m]) {
-                struct gen_citem *again = aid_item(&plans[m]);
-                again->k = (int)gen_rng_range(&r, plans[m].items[plans[m].n - 2].k + 2,
-                                              (int64_t)nd[m] - 1);
-                again->ref = p;
-            }
+            aid_plan_stay(&r, &plans[m], nd[m], p, 10);
         }
     for (int64_t i = 0; i < mv.n && !g->failed; i++) {
-        int o = mv.from[i], d = mv.to[i], k1, k2;
+        int o = mv.from[i], d = mv.to[i];
         int32_t p = young(g, &r, o, NULL);
-        date_t move;
-        struct gen_citem *it;
         if (!p)
             break;
         gen_p(g, p)->flags |= GEN_USED;
-        k1 = (int)gen_rng_range(&r, 0, (int64_t)nd[o] / 2 - 1);
-        move = dates[o][k1] + (date_t)gen_rng_range(&r, 10, 40);
-        k2 = session_after(dates[d], nd[d], move + 25);
-        if (k2 < 0) {
-            gen_fail(g, "FAJ : pas de séance après le déménagement");
+        if (aid_plan_move(g, &r, plans, dates, nd, o, d, p, false, "FAJ") != 0)
             break;
-        }
-        if (gen_move(g, &r, 0, p, gen_commune_pick(g, &r, d), move) != 0)
-            break;
-        it = aid_item(&plans[o]);
-        it->k = k1;
-        it->ref = p;
-        it = aid_item(&plans[d]);
-        it->k = k2;
-        it->ref = p;
-        it->not_before = move;
     }
     for (int m = 0; m <= g->nmds && !g->failed; m++)
         aid_noise(g, &r, &plans[m], nd[m], young, m, NULL, 12);
