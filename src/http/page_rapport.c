@@ -1,11 +1,12 @@
 /*
  * page_rapport.c: the activity report in the agents' application.
- * /rapport?annee=2022 builds the report model as `proxima rapport` does
- * (frozen values of a closed year, else computed; data/rapport/rapport.json)
- * and shows its MDS table inside the layout, with a link to the complete
- * report (/rapport/document?annee=2022: the report renderer's HTML
- * document). Each figure of an MDS on which the agent may read dossiers
- * (dossier.lire for every data class behind it) links to
+ * /rapport?annee=2022 has the report model built by report_model_for_year,
+ * the same assembly as `proxima report` (frozen values of a closed year,
+ * else computed; data/rapport/rapport.json), and shows its MDS table inside
+ * the layout, with a link to the complete report
+ * (/rapport/document?annee=2022: the report renderer's HTML document).
+ * Each figure of an MDS on which the agent may read dossiers (dossier.lire
+ * for every data class behind it) links to
  * /indicateurs/:code/dossiers?annee=&grille=mds&zone=, the dossiers and
  * acts counted by the figure (indic_explain) as links to their pages; that
  * listing is checked and logged like `proxima indicateurs explain --as`.
@@ -15,10 +16,8 @@
 
 #include <ctype.h>
 
-#include "core/date.h"
 #include "http/response.h"
 #include "indic/indic.h"
-#include "ref/ref.h"
 #include "report/report.h"
 
 static const struct http_param year_params[] = {
@@ -46,75 +45,12 @@ static int no_dict(struct http_request *r, struct err *e)
                        "redémarrez le serveur");
 }
 
-/*
- * The report model of year (as cmd_report builds it), in r's arena: the
- * definitions and layout frozen with a closed year, today's otherwise
- * (report_basis_open). The model refers to *b, which the caller releases
- * after using the model (report_basis_release).
- */
+/* The report model of year in r's arena (report_model_for_year: *b to release after use). */
 static struct report_model *build_model(struct http_request *r, int year, struct report_basis *b,
                                         struct err *e)
 {
-    static const char *const g[3] = {INDIC_DEPARTEMENT, REF_GRID_TERRITOIRE, REF_GRID_MDS};
-    const struct indic_dict *d = &r->app->dict;
-    struct indic_result res[3], out[3];
-    struct indic_placed placed[3], pl[3];
-    struct ref_area_summary *sums = NULL;
-    struct report_input in = {0};
-    struct report_mds_placement pctx;
-    struct report_model *m = NULL;
-    const char *todo[3];
-    size_t n = 0, map[3];
-    bool frozen[3];
-    char today[DATE_ISO_LEN];
-    size_t nsums = 0;
-    date_t end;
-
-    if (report_basis_open(b, r->store, year, d,
-                          arena_printf(&r->arena, "%s/rapport/rapport.json", r->app->cfg.data_dir),
-                          e) != 0)
-        return NULL;
-    for (size_t i = 0; i < 3; i++) {
-        memset(&placed[i], 0, sizeof(placed[i]));
-        if (indic_frozen(r->store, year, g[i], &r->arena, &res[i], &frozen[i], e) != 0)
-            goto out;
-        if (!frozen[i]) {
-            map[n] = i;
-            todo[n++] = g[i];
-        }
-    }
-    if (n &&
-        indic_compute_grids(r->store, d, &r->app->cat, year, todo, n, &r->arena, out, pl, e) != 0)
-        goto out;
-    for (size_t j = 0; j < n; j++) {
-        res[map[j]] = out[j];
-        placed[map[j]] = pl[j];
-    }
-    if (date_from_ymd(year, 12, 31, &end, e) != 0 ||
-        ref_grid_summary(r->store, &r->arena, REF_GRID_TERRITOIRE, end, &sums, &nsums, e) != 0)
-        goto out;
-    date_format_iso(paris_today(), today);
-    in.year = year;
-    in.dict = b->dict;
-    in.current = b->current;
-    in.cat = &r->app->cat;
-    in.dept = &res[0];
-    in.terr = &res[1];
-    in.mds = &res[2];
-    in.territories = sums;
-    in.nterritories = nsums;
-    in.closed = frozen[0] && frozen[1] && frozen[2];
-    in.generated = arena_strdup(&r->arena, today);
-    if (!in.closed) {
-        pctx = (struct report_mds_placement){&res[2], frozen[2] ? NULL : &placed[2]};
-        in.placement = report_mds_placement;
-        in.placement_ctx = &pctx;
-    }
-    m = report_model_build(&b->layout, &in, &r->arena, e);
-out:
-    if (!m)
-        report_basis_release(b);
-    return m;
+    return report_model_for_year(b, r->store, year, &r->app->dict, &r->app->cat,
+                                 r->app->cfg.data_dir, &r->arena, e);
 }
 
 /* Data classes of the rows behind def (its dispositifs and its terms'). */

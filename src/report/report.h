@@ -342,6 +342,35 @@ struct report_model *report_model_build(const struct report_layout *l,
 const struct report_definition *report_model_definition(const struct report_model *m,
                                                         const char *code);
 
+/* ---- the model of a year, as every front end builds it ------------------ */
+
+/*
+ * The report model of year, the one assembly behind `proxima report` and
+ * the web pages /rapport and /rapport/document:
+ * - the basis, opened into *b (report_basis_open): for an open year the
+ *   dictionary current and the layout data_dir/REPORT_LAYOUT_DOC; for a
+ *   closed year the definitions and layout frozen at its closing;
+ * - the values of the grids departement, territoire and mds: the frozen
+ *   ones (indic_frozen) of the grids frozen with the year, the others
+ *   computed with current and cat in one pass (indic_compute_grids); the
+ *   model is closed when all three are frozen;
+ * - the territories of the referential at 31 December of year
+ *   (ref_grid_summary);
+ * - while the year is open, the MDS placement of the rows
+ *   (report_mds_placement) for the coherence annex;
+ * - dated paris_today() (PROXIMA_TODAY in tests).
+ * Access checks are the caller's. Everything is allocated in a; current and
+ * cat must outlive the model. On success the model refers to *b, which the
+ * caller releases after using it (report_basis_release). On failure returns
+ * NULL with e filled (the store's errors, a layout that does not check, or
+ * report_model_build's) and *b already released (releasing it again is
+ * harmless).
+ */
+struct report_model *report_model_for_year(struct report_basis *b, struct store *s, int year,
+                                           const struct indic_dict *current,
+                                           const struct catalog *cat, const char *data_dir,
+                                           struct arena *a, struct err *e);
+
 /* ---- renderers ----------------------------------------------------------- */
 
 enum report_format {
