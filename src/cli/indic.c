@@ -408,55 +408,15 @@ out:
 
 /* ---- explain ------------------------------------------------------------------- */
 
-/* Data classes of the rows behind def (its dispositifs and its terms'). */
-static void def_classes(const struct indic_dict *d, const struct catalog *cat,
-                        const struct indic_def *def, bool *classes, int depth)
-{
-    if (depth > 32)
-        return;
-    for (size_t i = 0; i < def->ndispositifs; i++) {
-        const struct catalog_dispositif *x = catalog_find(cat, def->dispositifs[i]);
-        if (x)
-            classes[x->data_class] = true;
-    }
-    if (def->source == SRC_RAPPORT) {
-        def_classes(d, cat, indic_find(d, def->numerator), classes, depth + 1);
-        def_classes(d, cat, indic_find(d, def->denominator), classes, depth + 1);
-    }
-    for (size_t t = 0; t < def->nterms; t++)
-        def_classes(d, cat, indic_find(d, def->terms[t]), classes, depth + 1);
-}
-
 /*
- * With --as: may the agent list the dossiers behind def in area? It needs
- * dossier.lire on the area's site (an MDS or MDADT; other grids and the
- * département need a département grant) for every class of data behind it.
+ * With --as: may the agent list the dossiers behind def in area? A
+ * refusal is written to the access log (indic_may_list_rows).
  */
 static int may_list_ids(struct cli_ctx *c, struct cli_indic *k, const struct indic_def *def,
                         const char *grid, const char *area, const char **grant)
 {
-    bool classes[CLASS__COUNT] = {false};
-    struct access_target t = {.object_type = "indicateur", .object_id = def->code};
-    bool site = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt"));
-
-    *grant = NULL;
-    t.site_grid = site ? grid : ACCESS_SITE_DEPARTEMENT;
-    t.site_code = site ? area : "62";
-    def_classes(&k->dict, &k->cat, def, classes, 0);
-    classes[CLASS_NONE] = true;
-    for (int cl = 0; cl < CLASS__COUNT; cl++) {
-        if (!classes[cl])
-            continue;
-        t.data_class = (enum data_class)cl;
-        if (access_check(&k->cat, &k->u, "dossier.lire", &t, &c->arena, grant, &c->err) != 0) {
-            struct err logerr;
-            err_clear(&logerr);
-            if (access_log_append(c->store, k->u.login, "refus", &t, NULL, &logerr) != 0)
-                fprintf(stderr, "warning: access refusal not logged: %s\n", logerr.message);
-            return -1;
-        }
-    }
-    return 0;
+    return indic_may_list_rows(c->store, &k->dict, &k->cat, &k->u, def, grid, area, true, &c->arena,
+                               grant, &c->err);
 }
 
 static int cmd_explain(struct cli_ctx *c, int argc, char **argv)

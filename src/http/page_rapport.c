@@ -53,57 +53,12 @@ static struct report_model *build_model(struct http_request *r, int year, struct
                                  r->app->cfg.data_dir, &r->arena, e);
 }
 
-/* Data classes of the rows behind def (its dispositifs and its terms'). */
-static void def_classes(const struct indic_dict *d, const struct catalog *cat,
-                        const struct indic_def *def, bool *classes, int depth)
-{
-    if (!def || depth > 32)
-        return;
-    for (size_t i = 0; i < def->ndispositifs; i++) {
-        const struct catalog_dispositif *x = catalog_find(cat, def->dispositifs[i]);
-        if (x)
-            classes[x->data_class] = true;
-    }
-    if (def->source == SRC_RAPPORT) {
-        def_classes(d, cat, indic_find(d, def->numerator), classes, depth + 1);
-        def_classes(d, cat, indic_find(d, def->denominator), classes, depth + 1);
-    }
-    for (size_t t = 0; t < def->nterms; t++)
-        def_classes(d, cat, indic_find(d, def->terms[t]), classes, depth + 1);
-}
-
-/*
- * May the agent list the dossiers behind def in area of grid? dossier.lire
- * on the area's site (an MDS or MDADT; else a département grant) for every
- * class of data behind it. With log, a refusal is written to the access log.
- */
+/* May the agent list the dossiers behind def in area (indic_may_list_rows)? */
 static int may_list(struct http_request *r, const struct indic_def *def, const char *grid,
                     const char *area, bool log, const char **grant, struct err *e)
 {
-    bool classes[CLASS__COUNT] = {false};
-    bool site = area && (!strcmp(grid, "mds") || !strcmp(grid, "mdadt"));
-    struct access_target t = {.object_type = "indicateur", .object_id = def->code};
-
-    t.site_grid = site ? grid : ACCESS_SITE_DEPARTEMENT;
-    t.site_code = site ? area : "62";
-    def_classes(&r->app->dict, &r->app->cat, def, classes, 0);
-    classes[CLASS_NONE] = true;
-    for (int cl = 0; cl < CLASS__COUNT; cl++) {
-        if (!classes[cl])
-            continue;
-        t.data_class = (enum data_class)cl;
-        if (access_check(&r->app->cat, &r->user, "dossier.lire", &t, &r->arena, grant, e) != 0) {
-            if (log) {
-                struct err sub;
-                err_clear(&sub);
-                if (access_log_append(r->store, r->user.login, "refus", &t, NULL, &sub) != 0)
-                    fprintf(stderr, "warning: access refusal not logged: %s\n",
-                            err_code_name(sub.code));
-            }
-            return -1;
-        }
-    }
-    return 0;
+    return indic_may_list_rows(r->store, &r->app->dict, &r->app->cat, &r->user, def, grid, area,
+                               log, &r->arena, grant, e);
 }
 
 static int rapport_get(struct http_request *r, struct err *e)

@@ -144,6 +144,22 @@ int indic_dict_load(struct indic_dict *d, const char *dir, const struct catalog 
 void indic_dict_release(struct indic_dict *d);
 const struct indic_def *indic_find(const struct indic_dict *d, const char *code);
 
+struct access_user;
+
+/*
+ * May u list the rows (dossiers, acts) behind def in area of grid? It
+ * needs dossier.lire on the area's site (an MDS or an MDADT; any other grid,
+ * or no area, needs a département grant) for every data class of the
+ * dispositifs behind def (its own, its terms', its ratio's). 0 with *grant
+ * the right that allowed it; -1 with e set by access_check (the refusal)
+ * and, when log, the refusal written to the access log (a failure to write
+ * it is reported on stderr).
+ */
+int indic_may_list_rows(struct store *s, const struct indic_dict *d, const struct catalog *cat,
+                        const struct access_user *u, const struct indic_def *def, const char *grid,
+                        const char *area, bool log, struct arena *a, const char **grant,
+                        struct err *e);
+
 #define INDIC_MONTHS      13 /* 0: the year, 1..12: the months */
 #define INDIC_DEPARTEMENT "departement"
 
