@@ -8,7 +8,11 @@
 # departement:62, the whole Département):
 #   GET /api/dossiers/:id   a dossier, JSON (each read writes an access-log row,
 #                           durable before the answer: group commit), with
-#                           --connexions (16) and again with 64 connections
+#                           --connexions (16) and again with 64 connections;
+#                           the same dossier each time, so the server answers
+#                           from its memory (src/http/cache.c: still checked
+#                           and logged at each read); then 4 096 dossiers in
+#                           turn (--connexions), each one read from the store
 #   GET /                   the home page, HTML: the site's key figures (the
 #                           server runs with PROXIMA_TODAY=2022-12-31 so that
 #                           they are the reference year's), cached until the
@@ -160,11 +164,13 @@ sign_in() {
     COOKIE=$(awk -F'\t' 'NF >= 7 && $6 != "" { print $6 "=" $7 }' "$work/jar" | tail -n 1)
 }
 
-# bench NAME DURATION URL [COOKIE [CONNECTIONS]]: wrk, its output in $work/runN.wrk; sets RPS P50 P99
+# bench NAME DURATION URL [COOKIE [CONNECTIONS [LUA]]]: wrk (with the script LUA, if given),
+# its output in $work/runN.wrk; sets RPS P50 P99
 runs=0
 bench() {
     local name=$1 url=$3 args=(-t"$wthreads" -c"${5:-$conns}" -d"$2" --latency --timeout 60s) out
     [ -n "${4-}" ] && args+=(-H "Cookie: $4")
+    [ -n "${6-}" ] && args+=(-s "$6")
     runs=$((runs + 1))
     out=$work/run$runs.wrk
     wrk "${args[@]}" "$url" >"$out"
@@ -231,6 +237,27 @@ j_rps=$RPS j_p50=$P50 j_p99=$P99
 j_count=$COUNT
 bench "proxima GET /api/dossiers/:id -c64" "$duration" "$B/api/dossiers/$id" "$COOKIE" 64
 j64_rps=$RPS j64_p50=$P50 j64_p99=$P99
+j_count=$((j_count + COUNT))
+# 4 096 dossiers in turn, more than the server keeps answers of in memory
+# (1 024 slots, src/http/cache.c): each read is a read from the store
+sqlite3 "$db" "SELECT id FROM dossier WHERE data_class = 'social' ORDER BY id LIMIT 4096 OFFSET 1000" >"$work/ids.txt"
+cat >"$work/rotate.lua" <<'EOF'
+local ids = {}
+for line in io.lines(os.getenv("PROXIMA_BENCH_IDS")) do ids[#ids + 1] = line end
+local threads = 0
+function setup(thread)
+  thread:set("first", threads * 1543)
+  threads = threads + 1
+end
+local i
+function request()
+  i = ((i or first) % #ids) + 1
+  return wrk.format("GET", "/api/dossiers/" .. ids[i])
+end
+EOF
+export PROXIMA_BENCH_IDS=$work/ids.txt
+bench "proxima GET /api/dossiers/:id x4096" "$duration" "$B/" "$COOKIE" "$conns" "$work/rotate.lua"
+r_rps=$RPS r_p50=$P50 r_p99=$P99
 j_count=$((j_count + COUNT))
 log1=$(sqlite3 "$db" "SELECT count(*) FROM access_log")
 echo "    lignes ajoutées au journal des accès : $((log1 - log0)) (pour $j_count lectures mesurées, plus les sondes)"
@@ -312,6 +339,7 @@ echo "== résultats (objectif : rapport >= 0,5 sur la route JSON)"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' route "req/s" "p50 (ms)" "p99 (ms)" "nginx req/s" rapport
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/dossiers/:id (JSON)" "$j_rps" "$j_p50" "$j_p99" "$nj_rps" "$(ratio "$j_rps" "$nj_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/dossiers/:id (JSON), -c64" "$j64_rps" "$j64_p50" "$j64_p99" "$nj64_rps" "$(ratio "$j64_rps" "$nj64_rps")"
+printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "idem, 4 096 dossiers tour à tour" "$r_rps" "$r_p50" "$r_p99" "$nj_rps" "$(ratio "$r_rps" "$nj_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET / (HTML)" "$h_rps" "$h_p50" "$h_p99" "$nh_rps" "$(ratio "$h_rps" "$nh_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "GET /api/dossiers/:id, base en tmpfs" "$t_rps" "$t_p50" "$t_p99" "$nj_rps" "$(ratio "$t_rps" "$nj_rps")"
 printf '| %-36s | %9s | %9s | %9s | %11s | %7s |\n' "idem, tmpfs, -c64" "$t64_rps" "$t64_p50" "$t64_p99" "$nj64_rps" "$(ratio "$t64_rps" "$nj64_rps")"

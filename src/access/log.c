@@ -93,12 +93,13 @@ int access_log_append_rows_in_tx(struct store *s, struct access_log_row *const *
             return -1;
         store_bind_int64(st, 1, r->seq);
         store_bind_int64(st, 2, r->at);
-        store_bind_text(st, 3, r->login);
-        store_bind_text(st, 4, r->action);
-        store_bind_text(st, 5, r->object_type);
-        store_bind_text(st, 6, r->object_id);
-        store_bind_text(st, 7, r->person_id);
-        store_bind_text(st, 8, r->grant_used);
+        /* the row's texts outlive the statement's use: bound without a copy */
+        store_bind_text_static(st, 3, r->login);
+        store_bind_text_static(st, 4, r->action);
+        store_bind_text_static(st, 5, r->object_type);
+        store_bind_text_static(st, 6, r->object_id);
+        store_bind_text_static(st, 7, r->person_id);
+        store_bind_text_static(st, 8, r->grant_used);
         store_bind_blob(st, 9, hash, sizeof(hash));
         if (store_step_done(st, e) != 0)
             return -1;

@@ -188,3 +188,86 @@ bool case_bulk_commune_exists(struct case_ctx *c, const char *code, date_t day, 
             return true;
     return false;
 }
+
+/*
+ * Secondary indexes of the projections that no statement of an import or a
+ * replay reads (checked with EXPLAIN QUERY PLAN on every statement they
+ * prepare: their look-ups go through primary keys, UNIQUE constraints and
+ * decision_dossier, which stay). Inserting a year's rows into them one by
+ * one costs a B-tree descent per row and index; built again from the table
+ * with CREATE INDEX they cost one sort. UNIQUE indexes are never set aside:
+ * they are constraints the import relies on to refuse duplicates.
+ */
+const char *const case_bulk_index_names[CASE_BULK_INDEX_COUNT] = {
+    "person_name",          "household_member_person",
+    "dossier_person",       "dossier_household",
+    "dossier_dispositif",   "dossier_site",
+    "dossier_step_dossier", "decision_date",
+    "payment_dossier",      "act_dispositif",
+    "act_person",
+};
+
+static_assert(CASE_BULK_INDEX_COUNT <= CASE_BULK_INDEXES_MAX, "case_bulk_indexes too small");
+
+int case_bulk_indexes_drop(struct store *s, struct case_bulk_indexes *x, struct err *e)
+{
+    x->n = 0;
+    assert(s->in_tx);
+    if (strcmp(s->ops->name, "sqlite") != 0)
+        return 0;
+    for (size_t i = 0; i < CASE_BULK_INDEX_COUNT; i++) {
+        struct store_stmt *q;
+        char drop[128], *def = NULL;
+        int rc;
+
+        /* the definition as the migrations wrote it, to create it again word for word */
+        q = store_prepare(s,
+                          "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ? "
+                          "AND sql IS NOT NULL",
+                          e);
+        if (!q)
+            return -1;
+        store_bind_text_static(q, 1, case_bulk_index_names[i]);
+        rc = store_step(q, e);
+        /* never a UNIQUE index (a constraint stays in force), nor one a later
+           migration dropped */
+        if (rc == STORE_ROW && !strncmp(store_column_text(q, 0), "CREATE INDEX ", 13)) {
+            def = strdup(store_column_text(q, 0));
+            if (!def)
+                die_nomem(strlen(store_column_text(q, 0)) + 1);
+        }
+        store_finalize(q);
+        if (rc < 0)
+            return -1;
+        if (!def)
+            continue;
+        x->sql[x->n++] = def;
+        snprintf(drop, sizeof(drop), "DROP INDEX %s", case_bulk_index_names[i]);
+        if (s->ops->exec(s, drop, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int case_bulk_indexes_restore(struct store *s, struct case_bulk_indexes *x, struct err *e)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < x->n; i++) {
+        if (rc == 0 && s->ops->exec(s, x->sql[i], e) != 0)
+            rc = -1;
+        free(x->sql[i]);
+        x->sql[i] = NULL;
+    }
+    x->n = 0;
+    return rc;
+}
+
+void case_bulk_indexes_forget(struct case_bulk_indexes *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->sql[i]);
+        x->sql[i] = NULL;
+    }
+    x->n = 0;
+}

@@ -242,6 +242,14 @@ struct case_dossier {
 /* Read a dossier with its history (access checked and logged). */
 int case_dossier_get(struct case_ctx *c, const char *id, struct case_dossier *out, struct err *e);
 void case_dossier_release(struct case_dossier *d);
+/*
+ * The access check and the access-log row of case_dossier_get, for a caller
+ * serving a copy of dossier id that it knows to be current (the HTTP
+ * server's cache): the same refusal, logged, or the same "lecture" row.
+ */
+int case_dossier_authorize_read(struct case_ctx *c, const char *id, const char *site_grid,
+                                const char *site_code, enum data_class cls, const char *person,
+                                struct err *e);
 
 /* Operations the user may perform on the dossier now (for the UI). */
 int case_dossier_allowed_ops(struct case_ctx *c, const struct case_dossier *d, enum catalog_op *ops,

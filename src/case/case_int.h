@@ -44,14 +44,14 @@ const char *case_current_type(const struct case_ctx *c);
 /* ---- payloads ---- */
 
 /* Field getters with French errors naming the event type and the field. */
-int case_get_str(struct case_ctx *c, json_t *p, const char *field, bool required,
-                 const char **out, struct err *e);
+int case_get_str(struct case_ctx *c, json_t *p, const char *field, bool required, const char **out,
+                 struct err *e);
 /* ISO date; also returns the date_t. Refuses dates after c->today. */
-int case_get_date(struct case_ctx *c, json_t *p, const char *field, bool required,
-                  const char **iso, date_t *day, struct err *e);
+int case_get_date(struct case_ctx *c, json_t *p, const char *field, bool required, const char **iso,
+                  date_t *day, struct err *e);
 /* Euros as a JSON string "150.00" / "150,00"; *cents = -1 when absent. */
-int case_get_money(struct case_ctx *c, json_t *p, const char *field, bool required,
-                   int64_t *cents, struct err *e);
+int case_get_money(struct case_ctx *c, json_t *p, const char *field, bool required, int64_t *cents,
+                   struct err *e);
 
 /*
  * The compact key-sorted JSON text (json_dump_sorted's) of p's member
@@ -141,6 +141,28 @@ void case_bulk_put(struct case_bulk *b, struct case_bulk_map *m, const char *key
  */
 bool case_bulk_commune_exists(struct case_ctx *c, const char *code, date_t day, struct err *e);
 
+/*
+ * The secondary indexes an import or a replay sets aside inside its
+ * transaction (bulk.c): dropped at its start, created again from their
+ * stored definitions before its commit, so that the schema after the commit
+ * is the same (and a rollback restores them with everything else). Only
+ * indexes none of their statements reads; never a UNIQUE one.
+ */
+#define CASE_BULK_INDEXES_MAX 16
+#define CASE_BULK_INDEX_COUNT 11
+/* Their names (bench/engine sets the same ones aside for its baseline). */
+extern const char *const case_bulk_index_names[CASE_BULK_INDEX_COUNT];
+struct case_bulk_indexes {
+    size_t n;
+    char *sql[CASE_BULK_INDEXES_MAX]; /* CREATE INDEX texts of those dropped */
+};
+/* Drop them (in a transaction; nothing for a backend other than SQLite). */
+int case_bulk_indexes_drop(struct store *s, struct case_bulk_indexes *x, struct err *e);
+/* Create again those dropped, in the same transaction, and forget them. */
+int case_bulk_indexes_restore(struct store *s, struct case_bulk_indexes *x, struct err *e);
+/* Forget them without creating them (the transaction was rolled back). */
+void case_bulk_indexes_forget(struct case_bulk_indexes *x);
+
 /* ---- identifiers ---- */
 
 /*
@@ -170,8 +192,8 @@ const char *case_person_mds(struct case_ctx *c, const char *person, const char *
  */
 int case_authorize(struct case_ctx *c, const char *capability, const char *site_grid,
                    const char *site_code, enum data_class cls, const char *object_type,
-                   const char *object_id, const char *person,
-                   const struct catalog_transition *t, const char *action, struct err *e);
+                   const char *object_id, const char *person, const struct catalog_transition *t,
+                   const char *action, struct err *e);
 
 /* enum data_class from its code ("social"...), CLASS__COUNT if unknown. */
 enum data_class case_class_from_code(const char *code);

@@ -165,6 +165,14 @@ static int fill(struct case_ctx *c, const struct dossier_row *r, struct case_dos
     return 0;
 }
 
+int case_dossier_authorize_read(struct case_ctx *c, const char *id, const char *site_grid,
+                                const char *site_code, enum data_class cls, const char *person,
+                                struct err *e)
+{
+    return case_authorize(c, "dossier.lire", site_grid, site_code, cls, "dossier", id, person, NULL,
+                          "lecture", e);
+}
+
 int case_dossier_get(struct case_ctx *c, const char *id, struct case_dossier *out, struct err *e)
 {
     struct dossier_row r;
@@ -172,8 +180,8 @@ int case_dossier_get(struct case_ctx *c, const char *id, struct case_dossier *ou
     memset(out, 0, sizeof(*out));
     if (dossier_row_load(c, id, &r, e) != 0)
         return -1;
-    if (case_authorize(c, "dossier.lire", r.site_grid, r.site_code, r.data_class, "dossier", r.id,
-                       r.person, NULL, "lecture", e) != 0)
+    if (case_dossier_authorize_read(c, r.id, r.site_grid, r.site_code, r.data_class, r.person, e) !=
+        0)
         return -1;
     return fill(c, &r, out, e);
 }

@@ -381,12 +381,17 @@ int case_replay(struct store *s, const struct catalog *cat, struct err *e)
     struct case_ctx c = {
         .store = s, .cat = cat, .arena = &a, .actor = "system", .replaying = true, .bulk = &bulk};
     struct replay_state st = {.c = &c, .e = e};
+    struct case_bulk_indexes idx = {0};
     int rc = -1;
 
     arena_init(&a, 0);
     case_bulk_init(&bulk);
     if (store_begin(s, e) != 0)
         goto out;
+    /* every projection row is written again: the secondary indexes no
+       statement reads are built once at the end instead (bulk.c) */
+    if (case_bulk_indexes_drop(s, &idx, e) != 0)
+        goto fail;
     for (size_t i = 0; i < ARRAY_SIZE(clear_sql); i++)
         if (store_step_done(store_prepare(s, clear_sql[i], e), e) != 0)
             goto fail;
@@ -395,13 +400,15 @@ int case_replay(struct store *s, const struct catalog *cat, struct err *e)
             err_set(e, ERR_INTERNAL, "rejeu interrompu");
         goto fail;
     }
-    if (case_bulk_flush(&c, e) != 0 || store_commit(s, e) != 0)
+    if (case_bulk_flush(&c, e) != 0 || case_bulk_indexes_restore(s, &idx, e) != 0 ||
+        store_commit(s, e) != 0)
         goto fail;
     rc = 0;
     goto out;
 fail:
     store_rollback(s);
 out:
+    case_bulk_indexes_forget(&idx);
     case_bulk_release(&bulk);
     arena_release(&a);
     return rc;

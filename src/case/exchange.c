@@ -669,25 +669,119 @@ static int run_pass(struct import_run *r, size_t max_errors, FILE *errs, struct 
 }
 
 /*
+ * A large import: at least this many events announced by the header, and
+ * as many as the journal already holds for the indexes (see below).
+ */
+#define IMPORT_LARGE_EVENTS 1000
+
+/*
  * A large import rewrites the same B-tree pages again and again inside one
- * transaction: with SQLite's default cache (2 MiB) they are spilled to the
- * WAL and read back. A page cache that holds a Département's year (about
- * 650 MB of database) keeps them in memory until the commit, which writes
- * each page once; it changes nothing to durability (the commit is the
- * same). Used only as the import grows, given back afterwards. Other
- * backends ignore it.
+ * transaction: with SQLite's default cache (2 MiB) they are spilled and
+ * read back. A page cache that holds a Département's year (about 650 MB of
+ * database) keeps them in memory until the commit, which writes each page
+ * once; it changes nothing to durability (the commit is the same). Used
+ * only as the import grows, given back afterwards.
+ *
+ * In WAL mode that commit writes every page to the WAL, and the checkpoint
+ * then copies each one into the database: every page written twice, and
+ * the WAL's frames looked up. A rollback journal holds only the original
+ * content of the pages that existed before the import and that it changes
+ * (few, for a fresh database); the new pages go straight to the database.
+ * So a large import runs with journal_mode=DELETE, and the connection goes
+ * back to WAL after the commit or the rollback. Durability and atomicity
+ * are the same (synchronous=FULL: the journal is synced before the database
+ * is written, and a crash rolls the import back at the next open). SQLite
+ * refuses to leave WAL while another connection has the database open (the
+ * server, a reader): the import then stays in WAL, as before. What a
+ * process that comes during the import sees: a reader reads the previous
+ * state, but the commit waits for it to finish (busy timeout, 5 s), and a
+ * new proxima connection, which sets WAL when it opens, waits for the
+ * import's end (same timeout). Other backends ignore all this.
  */
 #define IMPORT_CACHE_SQL "PRAGMA cache_size = -1048576" /* KiB: 1 GiB */
 
-static void tune_for_import(struct store *s, bool on)
+static bool is_sqlite(const struct store *s)
+{
+    return !strcmp(s->ops->name, "sqlite");
+}
+
+/* Run a journal_mode pragma: whether the mode it leaves is want (false when refused). */
+static bool journal_mode_set(struct store *s, const char *sql, const char *want)
+{
+    struct store_stmt *q;
+    struct err ignored;
+    bool ok = false;
+
+    err_clear(&ignored);
+    q = store_prepare(s, sql, &ignored);
+    if (!q)
+        return false;
+    if (store_step(q, &ignored) == STORE_ROW)
+        ok = !strcmp(store_column_text(q, 0), want);
+    store_finalize(q);
+    return ok;
+}
+
+/* Tune the connection for a large import; true when it left WAL for a rollback journal. */
+static bool tune_for_import(struct store *s)
 {
     struct err ignored;
 
-    if (strcmp(s->ops->name, "sqlite") != 0)
+    if (!is_sqlite(s))
+        return false;
+    err_clear(&ignored);
+    store_step_done(store_prepare(s, IMPORT_CACHE_SQL, &ignored), &ignored);
+    if (!journal_mode_set(s, "PRAGMA journal_mode", "wal"))
+        return false; /* not a WAL database (":memory:"): leave it */
+    /* refused (SQLITE_BUSY, at once) while another connection is open */
+    return journal_mode_set(s, "PRAGMA journal_mode = DELETE", "delete");
+}
+
+static void untune_for_import(struct store *s, bool rollback_journal)
+{
+    struct err ignored;
+
+    if (!is_sqlite(s))
         return;
     err_clear(&ignored);
-    store_step_done(store_prepare(s, on ? IMPORT_CACHE_SQL : "PRAGMA cache_size = -2000", &ignored),
-                    &ignored);
+    store_step_done(store_prepare(s, "PRAGMA cache_size = -2000", &ignored), &ignored);
+    /* if this fails (a reader holds the database), the next connection
+       opened sets WAL again (store_sqlite_open) */
+    if (rollback_journal)
+        journal_mode_set(s, "PRAGMA journal_mode = WAL", "wal");
+}
+
+/* The journal's head seq before the import: how many events the database holds. */
+static int64_t journal_events(struct store *s)
+{
+    struct store_stmt *q;
+    struct err ignored;
+    int64_t n = 0;
+
+    err_clear(&ignored);
+    q = store_prepare(s, "SELECT seq FROM journal_head WHERE id = 1", &ignored);
+    if (q && store_step(q, &ignored) == STORE_ROW)
+        n = store_column_int64(q, 0);
+    store_finalize(q);
+    return n;
+}
+
+/*
+ * Begin the import's transaction; for a large import into a database that
+ * holds no more events than the file, set the secondary indexes aside (see
+ * bulk.c: dropped now, created again by sorting before the commit).
+ */
+static int import_begin(struct import_run *r, bool set_aside, struct case_bulk_indexes *x,
+                        struct err *e)
+{
+    if (store_begin(r->c->store, e) != 0)
+        return -1;
+    if (set_aside && case_bulk_indexes_drop(r->c->store, x, e) != 0) {
+        store_rollback(r->c->store);
+        case_bulk_indexes_forget(x);
+        return -1;
+    }
+    return 0;
 }
 
 int case_import(struct case_ctx *c, const char *data, size_t len, const char *name,
@@ -697,8 +791,10 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     struct import_run r = {.c = c, .name = name ? name : "entrée", .data = data, .len = len};
     struct case_ctx saved = *c;
     struct case_bulk bulk;
+    struct case_bulk_indexes idx = {0};
     struct arena a;
     struct err first;
+    bool large, set_aside, rollback_journal = false;
     int rc = -1;
 
     if (max_errors == 0)
@@ -720,13 +816,18 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
         return refuse(&r, e, e);
     }
 
+    large = r.announced >= IMPORT_LARGE_EVENTS;
+    set_aside = large && r.announced >= journal_events(c->store);
+
     arena_init(&a, 0);
     case_bulk_init(&bulk);
-    tune_for_import(c->store, true);
+    if (large)
+        rollback_journal = tune_for_import(c->store);
+    r.st->rollback_journal = rollback_journal;
     c->arena = &a;
     c->user = NULL; /* authorised above for the whole file; events are checked as data */
     c->replaying = false;
-    if (store_begin(c->store, e) != 0)
+    if (import_begin(&r, set_aside, &idx, e) != 0)
         goto out;
 
     /* first pass: no savepoints, stop at the first error; the bulk remembers
@@ -753,9 +854,12 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
             refuse(&r, e, e);
             goto out;
         }
+        r.st->indexes_rebuilt = (int)idx.n;
         if (append_trace(&r, saved.actor, saved.recorded_at, e) != 0 ||
+            case_bulk_indexes_restore(c->store, &idx, e) != 0 ||
             journal_flush_head(c->store, e) != 0 || store_commit(c->store, e) != 0) {
             store_rollback(c->store);
+            r.st->indexes_rebuilt = 0;
             goto out;
         }
         rc = 0;
@@ -763,6 +867,7 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     }
     rc = -1;
     store_rollback(c->store);
+    case_bulk_indexes_forget(&idx);
     if (fatal(e->code)) {
         r.st->errors = 1; /* in e, for the caller to report */
         goto out;
@@ -775,8 +880,9 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
         size_t last_ok = r.last_ok;
         reset_stats(r.st);
         r.last_ok = last_ok;
+        r.st->rollback_journal = rollback_journal;
     }
-    if (store_begin(c->store, e) != 0)
+    if (import_begin(&r, set_aside, &idx, e) != 0)
         goto out;
     err_clear(&first);
     run_pass(&r, max_errors, errs, &first);
@@ -786,6 +892,7 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     if (r.st->errors > (int64_t)max_errors)
         r.st->errors = (int64_t)max_errors;
     store_rollback(c->store);
+    case_bulk_indexes_forget(&idx);
     if (first.code == ERR_OK) {
         /* the first pass failed, the second did not: apply is not deterministic */
         err_set(e, ERR_INTERNAL, "import : erreur non reproduite au second passage (bogue)");
@@ -797,8 +904,10 @@ int case_import(struct case_ctx *c, const char *data, size_t len, const char *na
     }
     refuse(&r, e, &first);
 out:
-    case_bulk_release(&bulk); /* again, harmless: a failure before the first pass */
-    tune_for_import(c->store, false);
+    case_bulk_release(&bulk);       /* again, harmless: a failure before the first pass */
+    case_bulk_indexes_forget(&idx); /* likewise: only a rollback leaves some */
+    if (large)
+        untune_for_import(c->store, rollback_journal);
     c->arena = saved.arena;
     c->user = saved.user;
     c->actor = saved.actor;

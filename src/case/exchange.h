@@ -72,6 +72,11 @@ struct case_import_stats {
     int64_t errors; /* errors reported (at most max_errors, plus a count mismatch) */
     /* events applied per type, parallel to case_exchange_types */
     int64_t per_type[CASE_EXCHANGE_TYPES_MAX];
+    /* how a large import wrote (exchange.c, "a large import"): with a
+       rollback journal instead of the WAL; with that many secondary indexes
+       set aside and built again before the commit */
+    bool rollback_journal;
+    int indexes_rebuilt;
 };
 
 /*

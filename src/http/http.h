@@ -25,7 +25,11 @@
  * log in their own transaction, as before.
  *
  * The home page's figures are cached per (grid, year) until the journal's
- * head moves (page_home.c).
+ * head moves (page_home.c). Sessions with their agent and grants, and the
+ * JSON of a dossier per agent, are kept in memory and served only while
+ * the authorisation generation and the journal's head read in the request
+ * are unchanged (cache.h); access checks and access-log rows are done at
+ * every request all the same.
  */
 #ifndef PROXIMA_HTTP_HTTP_H
 #define PROXIMA_HTTP_HTTP_H

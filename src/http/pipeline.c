@@ -182,9 +182,23 @@ static int stage_authenticate(struct http_request *r, struct err *e)
     bool expired = false, disabled = false;
 
     if (token) {
+        unsigned char h[HTTP_TOKEN_HASH_BYTES];
+        bool cacheable = r->app->cache && http_token_hash(token, h);
         int rc;
         /* session.c ends it before the session's rare writes (last_seen, expiry) */
         read_begin(r);
+        if (cacheable) {
+            /* the stamps first: what is read after them is at least as new */
+            if (http_cache_stamps(r->store, &r->stamps, e) != 0)
+                return -1;
+            r->has_stamps = true;
+            if (http_cache_session_get(r->app->cache, h, &r->stamps, r->now, &r->arena, &r->session,
+                                       &r->user)) {
+                r->has_session = true;
+                r->token = token;
+                return 0;
+            }
+        }
         rc = http_session_find(r->store, &r->arena, token, r->now, &r->session, &expired, e);
         if (rc < 0)
             return -1;
@@ -205,6 +219,8 @@ static int stage_authenticate(struct http_request *r, struct err *e)
             } else {
                 r->has_session = true;
                 r->token = token;
+                if (cacheable)
+                    http_cache_session_put(r->app->cache, h, &r->stamps, &r->session, &r->user);
             }
         }
         if (!r->has_session)

@@ -38,6 +38,7 @@
 #include "catalog/catalog.h"
 #include "indic/indic.h"
 #include "store/store.h"
+#include "http/cache.h"
 #include "http/http.h"
 #include "http/parse.h"
 #include "http/session.h"
@@ -157,6 +158,7 @@ struct http_app {
     struct indic_dict dict;       /* the indicator dictionary (data/indicateurs) */
     bool has_dict;                /* false when it failed to load: /api/indicateurs answers 503 */
     struct http_home_cache *home; /* the home page's figures (page_home.c); NULL: not cached */
+    struct http_cache *cache;     /* sessions and dossier answers (cache.h); NULL: none */
 };
 
 /*
@@ -200,6 +202,9 @@ struct http_request {
     const char *token;
     struct http_session session;
     struct access_user user;
+    /* read with the session, when the app has a cache (cache.h) */
+    bool has_stamps;
+    struct http_stamps stamps;
     struct case_ctx cc; /* prepared for the handler (http_case) */
 
     struct http_response res;

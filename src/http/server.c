@@ -31,6 +31,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "access/logger.h"
 #include "http/response.h"
@@ -400,29 +401,61 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
     return q->responded ? MHD_YES : MHD_NO;
 }
 
+/*
+ * One request's log line. To stderr (unbuffered, so nothing of ours waits
+ * in its stdio buffer) it is one write(2) without stdio's lock; the time
+ * of day is formatted once a second per thread.
+ */
+static void log_line(struct http_server *srv, const struct conn_req *q, int64_t tenths,
+                     bool interrupted)
+{
+    static _Thread_local time_t last = (time_t)-1;
+    static _Thread_local char at[32];
+    time_t now = time(NULL);
+    char line[256];
+    int n;
+
+    if (now != last) {
+        struct tm tm;
+        if (!gmtime_r(&now, &tm) || !strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm))
+            at[0] = '\0';
+        last = now;
+    }
+    /* the route's pattern, never the path: no identifier, no query in the log */
+    n = snprintf(line, sizeof(line), "%s %s %s %d %lld.%lldms%s\n", at,
+                 q->r.method_name ? q->r.method_name : "-", q->r.route ? q->r.route->pattern : "-",
+                 q->responded ? q->r.res.status : 0, (long long)(tenths / 10),
+                 (long long)(tenths % 10), interrupted ? " (interrupted)" : "");
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(line)) { /* cut: still one line */
+        n = (int)sizeof(line) - 1;
+        line[n - 1] = '\n';
+    }
+    if (srv->log == stderr) {
+        /* a short write of a log line is not worth a retry loop */
+        if (write(STDERR_FILENO, line, (size_t)n) < 0)
+            return;
+    } else {
+        fwrite(line, 1, (size_t)n, srv->log);
+        fflush(srv->log);
+    }
+}
+
 static void completed(void *cls, struct MHD_Connection *con, void **req_cls,
                       enum MHD_RequestTerminationCode toe)
 {
     struct http_server *srv = cls;
     struct conn_req *q = *req_cls;
     struct timespec t1;
-    char at[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    double ms;
+    int64_t us;
 
     (void)con;
     if (!q)
         return;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    ms = (double)(t1.tv_sec - q->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - q->t0.tv_nsec) / 1e6;
-    if (!gmtime_r(&now, &tm) || !strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm))
-        at[0] = '\0';
-    /* the route's pattern, never the path: no identifier, no query in the log */
-    fprintf(srv->log, "%s %s %s %d %.1fms%s\n", at, q->r.method_name ? q->r.method_name : "-",
-            q->r.route ? q->r.route->pattern : "-", q->responded ? q->r.res.status : 0, ms,
-            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (interrupted)");
-    fflush(srv->log);
+    us = (int64_t)(t1.tv_sec - q->t0.tv_sec) * 1000000 + (t1.tv_nsec - q->t0.tv_nsec) / 1000;
+    log_line(srv, q, (us + 50) / 100, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     /* the body may hold a password: wipe it before giving the memory back */
     if (q->r.body.buf)
         memset(q->r.body.buf, 0, q->r.body.cap);
@@ -528,6 +561,7 @@ struct http_server *http_server_start(const struct http_config *cfg, struct err 
         fprintf(srv->log, "warning: indicator dictionary not loaded: %s\n", err_code_name(e->code));
         err_clear(e);
     }
+    srv->app.cache = http_cache_new();
     srv->logger = access_logger_start(cfg->db_path, e);
     if (!srv->logger)
         goto fail;
@@ -544,8 +578,9 @@ struct http_server *http_server_start(const struct http_config *cfg, struct err 
         (unsigned int)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)cfg->timeout,
-        /* room for the headers we accept (we answer 431 ourselves) and a read buffer */
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->header_max + (32u << 10)),
+        /* room for the headers we accept (we answer 431 ourselves) and a read buffer;
+           no more: libmicrohttpd clears the whole pool for every request */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->header_max + (8u << 10)),
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_URI_LOG_CALLBACK, uri_logged, srv,
         MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_END);
     if (!srv->daemon) {
@@ -581,11 +616,19 @@ void http_server_stop(struct http_server *srv)
         pthread_mutex_unlock(&srv->lock);
         MHD_stop_daemon(srv->daemon); /* joins the threads; requests in progress finish */
     }
+    if (srv->logger) {
+        uint64_t batches, rows;
+        access_logger_counts(srv->logger, &batches, &rows);
+        if (batches > 0)
+            fprintf(srv->log, "access log: %llu rows committed in %llu batches\n",
+                    (unsigned long long)rows, (unsigned long long)batches);
+    }
     access_logger_stop(srv->logger); /* after the daemon: every sink is released */
     for (size_t i = 0; i < ARRAY_SIZE(srv->workers); i++)
         if (srv->workers[i].used)
             store_close(srv->workers[i].store);
     http_home_cache_free(srv->app.home);
+    http_cache_free(srv->app.cache);
     if (srv->app.has_dict)
         indic_dict_release(&srv->app.dict);
     catalog_release(&srv->app.cat);

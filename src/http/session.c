@@ -46,6 +46,14 @@ static bool token_wellformed(const char *t)
     return n == HTTP_TOKEN_LEN;
 }
 
+bool http_token_hash(const char *token, unsigned char out[HASH_BYTES])
+{
+    if (!token || !token_wellformed(token))
+        return false;
+    token_hash(token, out);
+    return true;
+}
+
 int http_session_purge(struct store *s, int64_t now, struct err *e)
 {
     struct store_stmt *q;

@@ -59,7 +59,11 @@ struct sqlite_store {
     size_t cached; /* statements in the cache */
     struct sqlite_alias alias[STMT_ALIAS_SLOTS];
     size_t aliases; /* slots used */
+    /* BEGIN IMMEDIATE, COMMIT, ROLLBACK, prepared once (tx_run) */
+    sqlite3_stmt *tx_stmt[3];
 };
+
+enum { TX_BEGIN, TX_COMMIT, TX_ROLLBACK };
 
 static const struct store_ops sqlite_ops;
 
@@ -144,6 +148,27 @@ static int sqlite_fail(struct sqlite_store *q, int rc, const char *what, struct 
     return err_detail(e, "%s", detail);
 }
 
+/*
+ * Run one of the transaction statements, prepared at its first use and
+ * kept (sqlite3_exec would parse its SQL again at every call). SQLITE_OK
+ * or SQLite's error code.
+ */
+static int tx_run(struct sqlite_store *q, int which)
+{
+    static const char *const sql[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+    sqlite3_stmt **st = &q->tx_stmt[which];
+    int rc;
+
+    if (!*st) {
+        rc = sqlite3_prepare_v3(q->db, sql[which], -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    rc = sqlite3_step(*st);
+    sqlite3_reset(*st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static void stmt_destroy(struct sqlite_stmt *st)
 {
     sqlite3_finalize(st->stmt);
@@ -169,6 +194,8 @@ static void sqlite_close(struct store *s)
     }
     if (q->db && !sqlite3_get_autocommit(q->db))
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    for (size_t i = 0; i < ARRAY_SIZE(q->tx_stmt); i++)
+        sqlite3_finalize(q->tx_stmt[i]);
     rc = sqlite3_close(q->db);
     if (rc != SQLITE_OK) {
         /* a statement handed out was never finalized: a leak in the caller */
@@ -195,7 +222,7 @@ static int sqlite_exec(struct store *s, const char *sql, struct err *e)
 static int sqlite_begin(struct store *s, struct err *e)
 {
     struct sqlite_store *q = sq(s);
-    int rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = tx_run(q, TX_BEGIN);
 
     if (rc != SQLITE_OK) {
         sqlite_fail(q, rc, "l'ouverture d'une transaction", e);
@@ -214,7 +241,7 @@ static int sqlite_commit(struct store *s, struct err *e)
 
     if (s->journal_head.pending)
         return err_set(e, ERR_INTERNAL, "tête du journal non écrite avant la validation (bogue)");
-    rc = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+    rc = tx_run(q, TX_COMMIT);
     if (rc != SQLITE_OK) {
         sqlite_fail(q, rc, "la validation d'une transaction", e);
         sync_tx(q); /* still open after most failures: the caller rolls back */
@@ -231,7 +258,7 @@ static void sqlite_rollback(struct store *s)
     struct sqlite_store *q = sq(s);
 
     if (!sqlite3_get_autocommit(q->db))
-        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        tx_run(q, TX_ROLLBACK);
     sync_tx(q);
     s->tx_epoch++;
     s->journal_head.deferred = false;
@@ -612,6 +639,11 @@ struct store *store_sqlite_open(const char *path, struct err *e)
     sqlite3_busy_timeout(q->db, SQLITE_BUSY_TIMEOUT_MS);
     /* no writable_schema tricks through this connection */
     sqlite3_db_config(q->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    /* a new database's page size, before WAL fixes it; no effect on an
+       existing one (docs/PERFORMANCE.md, "cheaper writes": 8 KiB pages make a
+       large import about 10 % cheaper, for little cost elsewhere) */
+    if (run(q, "PRAGMA page_size = 8192", e) != 0)
+        goto fail;
     /* journal_mode reads the file: a non-database file fails here */
     if (run(q, "PRAGMA journal_mode = WAL", e) != 0 ||
         run(q, "PRAGMA synchronous = FULL", e) != 0 || run(q, "PRAGMA foreign_keys = ON", e) != 0)

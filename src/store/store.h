@@ -123,7 +123,8 @@ struct store_stmt {
  * Open a store. location is a file path (SQLite, created if missing together
  * with its directory) or, later, a "postgresql://" URI.
  * The SQLite backend sets WAL, synchronous=FULL, foreign_keys=ON and a busy
- * timeout. The schema is not touched: call store_migrate().
+ * timeout, and 8 KiB pages when it creates the file. The schema is not
+ * touched: call store_migrate().
  */
 struct store *store_open(const char *location, struct err *e);
 /* Roll back a transaction left open, release everything; s may be NULL. */

@@ -808,6 +808,211 @@ static void test_big_file_late_errors(void **state)
     (void)state;
 }
 
+/* ---- a large import: rollback journal, secondary indexes set aside ---- */
+
+/* n person.created events, ids from first on; line bad (if not 0) of an unknown type. */
+static void persons_file(struct strbuf *sb, size_t first, size_t n, size_t bad)
+{
+    strbuf_clear(sb);
+    strbuf_addf(sb,
+                "{\"format\":\"proxima-journal\",\"version\":1,\"departement\":\"62\","
+                "\"exporte_le\":\"2023-01-02T09:00:00+01:00\",\"evenements\":%zu}\n",
+                n);
+    for (size_t line = 2; line < n + 2; line++) {
+        if (line == bad)
+            strbuf_addstr(sb, "{\"type\":\"nope\"}\n");
+        else
+            strbuf_addf(sb,
+                        "{\"type\":\"person.created\",\"date_enregistrement\":"
+                        "\"2022-01-10T09:00:00+01:00\",\"acteur\":\"system\",\"contenu\":{\"id\":"
+                        "\"P%07zu\",\"nom\":\"Durand %zu\",\"prenom\":\"Paul\",\"date_naissance\":"
+                        "\"1970-01-01\",\"sexe\":\"M\",\"commune\":\"62193\",\"date\":"
+                        "\"2022-01-10\"}}\n",
+                        first + line, line);
+    }
+}
+
+/* The first column of every row of sql, one line each. */
+static char *rows_of(struct store *s, const char *sql)
+{
+    struct strbuf sb;
+    struct store_stmt *q;
+    struct err e;
+    char *out;
+    int rc;
+
+    err_clear(&e);
+    strbuf_init(&sb, 0);
+    q = store_prepare(s, sql, &e);
+    assert_non_null(q);
+    while ((rc = store_step(q, &e)) == STORE_ROW)
+        strbuf_addf(&sb, "%s\n", store_column_text(q, 0));
+    store_finalize(q);
+    assert_int_equal(rc, STORE_DONE);
+    out = strbuf_detach(&sb, NULL);
+    strbuf_release(&sb);
+    return out;
+}
+
+/* The schema as sqlite_master holds it, in a fixed order (rootpages and row order aside). */
+static char *schema_of(struct store *s)
+{
+    return rows_of(s, "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') "
+                      "FROM sqlite_master ORDER BY type, name");
+}
+
+/* The eleven secondary indexes bulk.c sets aside, all in the schema of migration 4. */
+#define SET_ASIDE 11
+
+static void test_large_import(void **state)
+{
+    struct imported r;
+    struct strbuf text;
+    char *before, *after, *mode, *check, *keys;
+    int64_t fresh_count;
+
+    strbuf_init(&text, 0);
+    persons_file(&text, 0, 2000, 0);
+    hist_open(&r.h, &cat);
+    before = schema_of(r.h.s);
+    fresh_count = journal_count(r.h.s);
+    err_clear(&r.e);
+    if (case_import(&r.h.c, text.buf, text.len, "grand.jsonl", 20, NULL, &r.st, &r.e) != 0)
+        fail_msg("import: %s (%s)", r.e.message, r.e.detail);
+    assert_int_equal(r.st.events, 2000);
+    assert_true(r.st.rollback_journal);
+    assert_int_equal(r.st.indexes_rebuilt, SET_ASIDE);
+    assert_int_equal(journal_count(r.h.s), fresh_count + 2000 + 1);
+    /* back in WAL, the same schema, and every index holds every row */
+    mode = rows_of(r.h.s, "PRAGMA journal_mode");
+    assert_string_equal(mode, "wal\n");
+    after = schema_of(r.h.s);
+    assert_string_equal(after, before);
+    check = rows_of(r.h.s, "PRAGMA integrity_check");
+    assert_string_equal(check, "ok\n");
+    /* the rebuilt index answers (person_name: name_key, birth_date) */
+    keys = rows_of(r.h.s, "SELECT COUNT(*) FROM person INDEXED BY person_name "
+                          "WHERE name_key >= '' AND birth_date = '1970-01-01'");
+    assert_string_equal(keys, "2000\n");
+    free(mode);
+    free(after);
+    free(check);
+    free(keys);
+
+    /* a second file, large but smaller than what the database holds: the
+       indexes are kept (inserting into them costs less than rebuilding) */
+    persons_file(&text, 100000, 1200, 0);
+    if (case_import(&r.h.c, text.buf, text.len, "suite.jsonl", 20, NULL, &r.st, &r.e) != 0)
+        fail_msg("import: %s (%s)", r.e.message, r.e.detail);
+    assert_true(r.st.rollback_journal);
+    assert_int_equal(r.st.indexes_rebuilt, 0);
+    after = schema_of(r.h.s);
+    assert_string_equal(after, before);
+    mode = rows_of(r.h.s, "PRAGMA journal_mode");
+    assert_string_equal(mode, "wal\n");
+    free(mode);
+    free(after);
+    free(before);
+
+    /* a small file: neither */
+    persons_file(&text, 200000, 10, 0);
+    if (case_import(&r.h.c, text.buf, text.len, "petit.jsonl", 20, NULL, &r.st, &r.e) != 0)
+        fail_msg("import: %s (%s)", r.e.message, r.e.detail);
+    assert_false(r.st.rollback_journal);
+    assert_int_equal(r.st.indexes_rebuilt, 0);
+    r.errs = NULL;
+    imported_release(&r);
+    strbuf_release(&text);
+    (void)state;
+}
+
+/* Another connection on the database (the server, a reader): the import stays in WAL. */
+static void test_large_import_beside_a_reader(void **state)
+{
+    struct imported r;
+    struct strbuf text;
+    struct store *reader;
+    struct err e;
+    char *n, *mode;
+
+    strbuf_init(&text, 0);
+    persons_file(&text, 0, 2000, 0);
+    hist_open(&r.h, &cat);
+    err_clear(&e);
+    reader = store_open(r.h.path, &e);
+    assert_non_null(reader);
+    n = rows_of(reader, "SELECT COUNT(*) FROM person");
+    assert_string_equal(n, "0\n");
+    free(n);
+    err_clear(&r.e);
+    if (case_import(&r.h.c, text.buf, text.len, "grand.jsonl", 20, NULL, &r.st, &r.e) != 0)
+        fail_msg("import: %s (%s)", r.e.message, r.e.detail);
+    assert_false(r.st.rollback_journal);
+    assert_int_equal(r.st.indexes_rebuilt, SET_ASIDE);
+    mode = rows_of(r.h.s, "PRAGMA journal_mode");
+    assert_string_equal(mode, "wal\n");
+    free(mode);
+    /* the reader sees the import, committed */
+    n = rows_of(reader, "SELECT COUNT(*) FROM person");
+    assert_string_equal(n, "2000\n");
+    free(n);
+    store_close(reader);
+    r.errs = NULL;
+    imported_release(&r);
+    strbuf_release(&text);
+    (void)state;
+}
+
+/*
+ * A large import refused (a bad line near the end) leaves the database file
+ * as it was: every byte, but the two copies of the file change counter in
+ * the header (offsets 24 and 92), which SQLite moves when the connection
+ * leaves WAL for the rollback journal and comes back.
+ */
+static void test_large_import_refused_leaves_file(void **state)
+{
+    struct imported r;
+    struct strbuf text, before, after;
+    struct err e;
+    char *mode;
+
+    strbuf_init(&text, 0);
+    strbuf_init(&before, 0);
+    strbuf_init(&after, 0);
+    persons_file(&text, 0, 2000, 1995);
+    hist_open(&r.h, &cat);
+    err_clear(&e);
+    /* closed, the WAL is checkpointed into the file and removed */
+    store_close(r.h.s);
+    assert_int_equal(file_read_all(r.h.path, &before, (size_t)1 << 30, &e), 0);
+    r.h.s = r.h.c.store = store_open(r.h.path, &e);
+    assert_non_null(r.h.s);
+    err_clear(&r.e);
+    assert_int_equal(case_import(&r.h.c, text.buf, text.len, "grand.jsonl", 20, NULL, &r.st, &r.e),
+                     -1);
+    assert_int_equal(r.e.code, ERR_INVALID);
+    assert_non_null(strstr(r.e.detail, "ligne 1995"));
+    assert_true(r.st.rollback_journal);
+    mode = rows_of(r.h.s, "PRAGMA journal_mode");
+    assert_string_equal(mode, "wal\n");
+    free(mode);
+    store_close(r.h.s);
+    assert_int_equal(file_read_all(r.h.path, &after, (size_t)1 << 30, &e), 0);
+    assert_int_equal(after.len, before.len);
+    assert_true(before.len > 100);
+    for (size_t i = 0; i < before.len; i++)
+        if (before.buf[i] != after.buf[i] && !(i >= 24 && i < 28) && !(i >= 92 && i < 96))
+            fail_msg("byte %zu of the database changed", i);
+    r.h.s = r.h.c.store = store_open(r.h.path, &e);
+    assert_non_null(r.h.s);
+    r.errs = NULL;
+    imported_release(&r);
+    strbuf_release(&text);
+    strbuf_release(&before);
+    strbuf_release(&after);
+    (void)state;
+}
+
 /* An agent needs the "import" capability on the département; a refusal is logged. */
 static void test_import_needs_capability(void **state)
 {
@@ -982,6 +1187,9 @@ int main(void)
         cmocka_unit_test(test_wrong_header),
         cmocka_unit_test(test_max_errors),
         cmocka_unit_test(test_big_file_late_errors),
+        cmocka_unit_test(test_large_import),
+        cmocka_unit_test(test_large_import_beside_a_reader),
+        cmocka_unit_test(test_large_import_refused_leaves_file),
         cmocka_unit_test_setup_teardown(test_export_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_non_canonical_lines_same_journal, setup, teardown),

@@ -102,6 +102,27 @@ static void raw_sql(struct hist *h, const char *sql)
     h->c.store = h->s;
 }
 
+/*
+ * A digest of the schema as sqlite_master holds it, in a fixed order
+ * (replay sets secondary indexes aside and creates them again).
+ */
+#define SCHEMA_SQL                                                                                 \
+    "SELECT group_concat(x, char(10)) FROM (SELECT type || ' ' || name || ' ' || tbl_name || "     \
+    "' ' || COALESCE(sql, '') AS x FROM sqlite_master ORDER BY type, name)"
+
+static char *text_of(struct hist *h, const char *sql)
+{
+    struct store_stmt *q = store_prepare(h->s, sql, &h->e);
+    char *v = NULL;
+
+    assert_non_null(q);
+    if (store_step(q, &h->e) == STORE_ROW)
+        v = strdup(store_column_text(q, 0));
+    store_finalize(q);
+    assert_non_null(v);
+    return v;
+}
+
 static void test_replay_equals_original(void **state)
 {
     struct hist *h = *state;
@@ -110,12 +131,22 @@ static void test_replay_equals_original(void **state)
     int64_t head = scalar(h, "SELECT seq FROM journal_head");
     int64_t dossiers = scalar(h, "SELECT COUNT(*) FROM dossier");
     struct journal_verify_result vr;
+    char *schema = text_of(h, SCHEMA_SQL), *schema_after, *check;
 
     assert_int_equal(dossiers, 3);
     digest(h, before);
     replay(h);
     digest(h, after);
     assert_string_equal(before, after);
+    /* the same schema (indexes built again), every index complete */
+    schema_after = text_of(h, SCHEMA_SQL);
+    assert_string_equal(schema_after, schema);
+    assert_non_null(strstr(schema, "index person_name person CREATE INDEX"));
+    check = text_of(h, "PRAGMA integrity_check");
+    assert_string_equal(check, "ok");
+    free(schema);
+    free(schema_after);
+    free(check);
     /* the journal is read, not written */
     assert_int_equal(scalar(h, "SELECT COUNT(*) FROM journal"), events);
     assert_int_equal(scalar(h, "SELECT seq FROM journal_head"), head);
@@ -126,6 +157,59 @@ static void test_replay_equals_original(void **state)
     assert_string_equal(before, after);
     assert_int_equal(scalar(h, "SELECT COUNT(*) FROM dossier"), dossiers);
     assert_int_equal(scalar(h, "SELECT paid_cents FROM dossier WHERE id = 'D0000001'"), 20000);
+}
+
+/* Insert one row by the store; 0, or -1 with h->e filled. */
+static int insert_row(struct hist *h, const char *sql, const char *a, const char *b)
+{
+    struct store_stmt *q = store_prepare(h->s, sql, &h->e);
+
+    assert_non_null(q);
+    store_bind_text(q, 1, a);
+    store_bind_text(q, 2, b);
+    return store_step_done(q, &h->e);
+}
+
+/*
+ * Migration 9 wrote the CHECK of household_member.role and decision.outcome
+ * without IN (an ephemeral B-tree at every insert): the same values are
+ * accepted, and only them.
+ */
+static void test_checks_of_migration_9(void **state)
+{
+    struct hist *h = *state;
+    static const char *const roles[] = {"demandeur", "conjoint", "enfant", "autre"};
+    static const char *const outcomes[] = {"accord", "refus", "ajournement", "sans_suite"};
+    static const char *const days[] = {"2030-01-01", "2030-01-02", "2030-01-03", "2030-01-04"};
+    const char *member = "INSERT INTO household_member (household, person, role, valid_from) "
+                         "VALUES ('F0000001', 'P0000001', ?, ?)";
+    const char *decision = "INSERT INTO decision (dossier, outcome, decided_on, actor) "
+                           "VALUES ('D0000001', ?, ?, 'test')";
+    char *schema = text_of(h, "SELECT group_concat(sql, char(10)) FROM sqlite_master WHERE "
+                              "name IN ('household_member', 'decision')");
+
+    assert_null(strstr(schema, " IN ("));
+    assert_non_null(strstr(schema, "role = 'demandeur' OR role = 'conjoint'"));
+    free(schema);
+    assert_int_equal(store_begin(h->s, &h->e), 0);
+    for (size_t i = 0; i < ARRAY_SIZE(roles); i++) {
+        if (insert_row(h, member, roles[i], days[i]) != 0 ||
+            insert_row(h, decision, outcomes[i], days[i]) != 0)
+            fail_msg("%s / %s refused: %s (%s)", roles[i], outcomes[i], h->e.message, h->e.detail);
+    }
+    err_clear(&h->e);
+    assert_int_equal(insert_row(h, member, "chef", "2030-02-01"), -1);
+    assert_int_equal(h->e.code, ERR_INVALID);
+    assert_non_null(strstr(h->e.message, "valeur refusée par une règle de la base"));
+    err_clear(&h->e);
+    assert_int_equal(insert_row(h, member, "Demandeur", "2030-02-01"), -1);
+    err_clear(&h->e);
+    assert_int_equal(insert_row(h, decision, "accordé", "2030-02-01"), -1);
+    assert_int_equal(h->e.code, ERR_INVALID);
+    err_clear(&h->e);
+    assert_int_equal(insert_row(h, decision, NULL, "2030-02-01"), -1);
+    store_rollback(h->s);
+    err_clear(&h->e);
 }
 
 /* Projections changed behind the engine's back are rebuilt from the journal. */
@@ -211,6 +295,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_replay_equals_original, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_repairs_projections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checks_of_migration_9, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_replay_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_after_import, setup, teardown),
         cmocka_unit_test(test_replay_empty),

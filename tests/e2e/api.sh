@@ -38,20 +38,7 @@ agent bloque travailleur_social mds:calaisis
 agent stats statistiques departement:62
 
 # --- the server, on a free port ---
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-B="http://127.0.0.1:$PORT"
-"$PROXIMA_BIN" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT" --fils 2 2>"$T/server.log" &
-SERVER=$!
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "$B/api/sante" && break
-  sleep 0.1
-done
-checks=$((checks + 1))
-if ! curl -s -o /dev/null "$B/api/sante"; then
-  fail "le serveur ne répond pas sur $B"
-  cat "$T/server.log" >&2
-  finish
-fi
+serve
 
 # call WHO METHOD PATH [BODY [CURL ARGS...]]: WHO is an agent (its cookie jar
 # and CSRF token are used and updated) or "-" for no session. Status in

@@ -68,14 +68,7 @@ run_ok "session" px --as instr commission create --commission "Commission insert
 seance=$(cat "$T/out")
 run_ok "schedule" px --as instr commission schedule "$seance" "$afp" "$cpc"
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-B="http://127.0.0.1:$PORT"
-"$PROXIMA_BIN" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT" --fils 2 2>"$T/server.log" &
-SERVER=$!
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "$B/api/sante" && break
-  sleep 0.1
-done
+serve
 
 checks=$((checks + 1))
 SHOTS=${PROXIMA_SHOTS:-$T/shots}

@@ -185,6 +185,47 @@ run_fail "no file" 2 px import
 run_fail "bad max" 2 px import --max-erreurs 0 "$T/a.jsonl"
 unchanged "usage errors" "$before"
 
+# ---- a large import (1 000 events or more): rollback journal, indexes set aside ----
+# persons_file N BAD: N person.created events, line BAD (if any) of an unknown type
+persons_file() {
+  awk -v n="$1" -v bad="${2:-0}" 'BEGIN {
+    printf "{\"format\":\"proxima-journal\",\"version\":1,\"departement\":\"62\",\"exporte_le\":\"2023-01-02T09:00:00+01:00\",\"evenements\":%d}\n", n
+    for (l = 2; l < n + 2; l++)
+      if (l == bad) print "{\"type\":\"nope\"}"
+      else printf "{\"type\":\"person.created\",\"date_enregistrement\":\"2022-01-10T09:00:00+01:00\",\"acteur\":\"system\",\"contenu\":{\"id\":\"P%07d\",\"nom\":\"Durand\",\"prenom\":\"Paul %d\",\"date_naissance\":\"1970-01-01\",\"sexe\":\"M\",\"commune\":\"62193\",\"date\":\"2022-01-10\"}}\n", l, l
+  }'
+}
+schema() { sqlite3 "$DB" "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"; }
+DB="$T/e.db"
+run_ok "init E" px init
+fresh_schema=$(schema)
+cp "$DB" "$T/e0.db"
+checks=$((checks + 1))
+[ "$(sqlite3 "$DB" "PRAGMA page_size")" = 8192 ] || fail "une base neuve devrait avoir des pages de 8 Kio"
+persons_file 1500 1490 >"$T/big-bad.jsonl"
+run_fail "large import refused" 3 px import "$T/big-bad.jsonl"
+expect "large import refused" "$T/err" "big-bad.jsonl, ligne 1490 : type d'événement inconnu"
+# every byte as it was, but the file change counter (header offsets 24 and 92,
+# 1-based 25-28 and 93-96), moved by the journal mode's change and return
+checks=$((checks + 1))
+[ -z "$(cmp -l "$T/e0.db" "$DB" | awk '!(($1 >= 25 && $1 <= 28) || ($1 >= 93 && $1 <= 96))')" ] ||
+  fail "import refusé : la base a changé au-delà du compteur de l'en-tête"
+checks=$((checks + 1))
+[ "$(stat -c %s "$T/e0.db")" = "$(stat -c %s "$DB")" ] || fail "import refusé : taille de la base changée"
+persons_file 1500 >"$T/big.jsonl"
+run_ok "large import" px import "$T/big.jsonl"
+expect_re "large import" "$T/out" "1.{1,3}500 événements importés"
+checks=$((checks + 1))
+[ "$(sqlite3 "$DB" "PRAGMA journal_mode")" = wal ] || fail "la base n'est plus en mode WAL après l'import"
+checks=$((checks + 1))
+[ "$(schema)" = "$fresh_schema" ] || { fail "schéma différent après l'import"; diff <(echo "$fresh_schema") <(schema) >&2; }
+checks=$((checks + 1))
+[ "$(sqlite3 "$DB" "PRAGMA integrity_check")" = ok ] || fail "intégrité de la base après l'import"
+checks=$((checks + 1))
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM person INDEXED BY person_name WHERE name_key >= ''")" = 1500 ] ||
+  fail "index person_name incomplet après l'import"
+run_ok "journal verify E" px journal verify
+
 # ---- replay ----
 DB=$A
 run_ok "replay" px replay

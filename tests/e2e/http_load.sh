@@ -11,7 +11,6 @@
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-CALAIS=62193
 N=240
 NP=60
 
@@ -28,29 +27,9 @@ trap 'stop_server; rm -rf "$T"' EXIT
 run_ok "init" px init
 agent ts travailleur_social mds:calaisis
 agent cadre cadre_mds mds:calaisis
-TS() { px --as ts "$@"; }
-run_ok "person" TS person add --nom Dupont --prenom Marie --naissance 1985-02-03 --sexe F \
-  --commune $CALAIS --adresse "3 rue de la Paix" --date 2026-01-05
-marie=$(cat "$T/out")
-run_ok "household" TS household create --libelle "Foyer Dupont" --date 2026-01-05
-foyer=$(cat "$T/out")
-run_ok "demandeur" TS household add "$foyer" "$marie" --role demandeur --date 2026-01-05
-run_ok "open" TS dossier open secours_urgence "$foyer" --personne "$marie" --fait montant_demande=150 \
-  --fait besoin=energie --date 2026-03-02
-dossier=$(grep -o 'D[0-9]*' "$T/out" | head -n 1)
-checks=$((checks + 1))
-[ -n "$dossier" ] || { fail "dossier non ouvert"; cat "$T/out" >&2; finish; }
+secours_fixture
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-B="http://127.0.0.1:$PORT"
-"$PROXIMA_BIN" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT" --fils 2 2>"$T/server.log" &
-SERVER=$!
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "$B/api/sante" && break
-  sleep 0.1
-done
-checks=$((checks + 1))
-curl -s -o /dev/null "$B/api/sante" || { fail "le serveur ne répond pas sur $B"; cat "$T/server.log" >&2; finish; }
+serve
 
 code=$(curl -s -o "$T/login" -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \
   --data-binary "{\"identifiant\": \"ts\", \"mot_de_passe\": \"$PW\"}" "$B/api/session")

@@ -66,6 +66,43 @@ agent() {
   "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
 }
 
+# serve: proxima serve over $DB on a free loopback port (2 worker threads);
+# sets PORT, B (its base URL) and SERVER (its pid, for the caller's EXIT
+# trap); the test fails and stops when it does not answer.
+serve() {
+  PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  B="http://127.0.0.1:$PORT"
+  "$PROXIMA_BIN" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT" --fils 2 2>"$T/server.log" &
+  SERVER=$!
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "$B/api/sante" && break
+    sleep 0.1
+  done
+  checks=$((checks + 1))
+  if ! curl -s -o /dev/null "$B/api/sante"; then
+    fail "le serveur ne répond pas sur $B"
+    cat "$T/server.log" >&2
+    finish
+  fi
+}
+
+# secours_fixture: as the agent ts (travailleur_social, MDS du Calaisis),
+# Marie Dupont of Calais in her household and a secours d'urgence opened for
+# it on 02/03/2026; sets marie, foyer and dossier.
+secours_fixture() {
+  run_ok "person" px --as ts person add --nom Dupont --prenom Marie --naissance 1985-02-03 \
+    --sexe F --commune 62193 --adresse "3 rue de la Paix" --date 2026-01-05
+  marie=$(cat "$T/out")
+  run_ok "household" px --as ts household create --libelle "Foyer Dupont" --date 2026-01-05
+  foyer=$(cat "$T/out")
+  run_ok "demandeur" px --as ts household add "$foyer" "$marie" --role demandeur --date 2026-01-05
+  run_ok "open" px --as ts dossier open secours_urgence "$foyer" --personne "$marie" \
+    --fait montant_demande=150 --fait besoin=energie --date 2026-03-02
+  dossier=$(grep -o 'D[0-9]*' "$T/out" | head -n 1)
+  checks=$((checks + 1))
+  [ -n "$dossier" ] || { fail "dossier non ouvert"; cat "$T/out" >&2; finish; }
+}
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]

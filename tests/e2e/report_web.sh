@@ -24,21 +24,9 @@ secours "su central" "$fm" 2022-06-01 50 central:dsol
 run_ok "pmi" px --as puer act record pmi_consultation_enfant --site mds:calaisis \
   --personne "$noe" --date 2022-04-01 --fait professionnel=medecin --fait lieu=centre_pmi
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-B="http://127.0.0.1:$PORT"
-"$PROXIMA_BIN" --db "$DB" serve --adresse 127.0.0.1 --port "$PORT" --fils 1 2>"$T/server.log" &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "$B/api/sante" && break
-  sleep 0.1
-done
-checks=$((checks + 1))
-if ! curl -s -o /dev/null "$B/api/sante"; then
-  fail "le serveur ne répond pas sur $B"
-  cat "$T/server.log" >&2
-  finish
-fi
+SERVER=
+trap 'if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi; rm -rf "$T"' EXIT
+serve
 checks=$((checks + 1))
 [ "$(curl -s -o /dev/null -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \
   --data-binary "{\"identifiant\": \"cadre\", \"mot_de_passe\": \"$PW\"}" "$B/api/session")" = 201 ] ||

@@ -372,6 +372,136 @@ static void test_sessions(void **state)
     arena_release(&a);
 }
 
+static int64_t gen(struct store *s)
+{
+    struct http_stamps st;
+    struct err e;
+
+    err_clear(&e);
+    assert_int_equal(http_cache_stamps(s, &st, &e), 0);
+    return st.auth_gen;
+}
+
+static void exec_ok(struct store *s, const char *sql)
+{
+    struct err e;
+    struct store_stmt *q;
+
+    err_clear(&e);
+    q = store_prepare(s, sql, &e);
+    assert_non_null(q);
+    assert_int_equal(store_step_done(q, &e), 0);
+}
+
+/*
+ * Migration 8: whatever may end a session or change what an agent may do
+ * moves the generation, by any path (here plain SQL, as another process
+ * would); a session's touch and a new session do not.
+ */
+static void test_auth_generation(void **state)
+{
+    struct fixture *f = *state;
+    struct arena a;
+    struct err e;
+    struct http_session s, found;
+    const char *token;
+    bool expired;
+    int64_t g;
+    const int64_t t0 = 1773650000;
+
+    arena_init(&a, 0);
+    err_clear(&e);
+    g = gen(f->s);
+    assert_int_equal(access_user_add(f->s, "jean", "Jean Test", PW, "test", &e), 0);
+    assert_true(gen(f->s) > g);
+    g = gen(f->s);
+    exec_ok(f->s, "INSERT INTO user_grants (user_id, role, site_grid, site_code, granted_at, "
+                  "granted_by) SELECT id, 'cadre_mds', 'departement', '62', 0, 't' FROM users");
+    assert_true(gen(f->s) > g);
+    g = gen(f->s);
+    exec_ok(f->s, "DELETE FROM user_grants");
+    assert_true(gen(f->s) > g);
+    g = gen(f->s);
+    assert_int_equal(http_session_create(f->s, &a, "jean", t0, &token, &s, &e), 0);
+    assert_int_equal(gen(f->s), g);
+    /* touched: last_seen written, the generation stays */
+    assert_int_equal(http_session_find(f->s, &a, token, t0 + 100, &found, &expired, &e), 0);
+    assert_int_equal(count(f->s, "SELECT last_seen FROM http_session"), t0 + 100);
+    assert_int_equal(gen(f->s), g);
+    assert_int_equal(http_session_delete(f->s, token, &e), 0);
+    assert_true(gen(f->s) > g);
+    g = gen(f->s);
+    assert_int_equal(access_user_disable(f->s, "jean", "test", &e), 0);
+    assert_true(gen(f->s) > g);
+    arena_release(&a);
+}
+
+/* The caches answer only under the stamps their entries were written with. */
+static void test_cache(void **state)
+{
+    struct http_cache *c = http_cache_new();
+    struct arena a;
+    unsigned char h[HTTP_TOKEN_HASH_BYTES], h2[HTTP_TOKEN_HASH_BYTES];
+    struct access_grant grant = {"cadre_mds", "departement", "62"};
+    struct access_user u = {
+        .id = 7, .login = "jean", .name = "Jean", .active = true, .grants = &grant, .ngrants = 1};
+    struct http_session s = {.login = "jean", .csrf = "c", .created = 1000, .last_seen = 1000};
+    struct http_stamps st = {.auth_gen = 5, .journal_seq = 40}, other;
+    struct http_session out;
+    struct access_user uout;
+    struct http_cached_dossier d = {.site_grid = "mds",
+                                    .site_code = "calaisis",
+                                    .person = "P0000001",
+                                    .data_class = 2,
+                                    .json = "{\"id\":\"D1\"}",
+                                    .json_len = 11},
+                               dout;
+
+    (void)state;
+    arena_init(&a, 0);
+    assert_true(http_token_hash("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", h));
+    assert_true(http_token_hash("BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", h2));
+    assert_false(http_token_hash("court", h2)); /* not one of our tokens */
+    assert_false(http_cache_session_get(c, h, &st, 1010, &a, &out, &uout));
+    http_cache_session_put(c, h, &st, &s, &u);
+    assert_true(http_cache_session_get(c, h, &st, 1010, &a, &out, &uout));
+    assert_string_equal(out.login, "jean");
+    assert_string_equal(out.csrf, "c");
+    assert_int_equal(uout.id, 7);
+    assert_true(uout.active);
+    assert_int_equal(uout.ngrants, 1);
+    assert_string_equal(uout.grants[0].role, "cadre_mds");
+    assert_string_equal(uout.grants[0].site_code, "62");
+    /* another token, a moved generation, a touch due: the store decides */
+    assert_false(http_cache_session_get(c, h2, &st, 1010, &a, &out, &uout));
+    other = st;
+    other.auth_gen++;
+    assert_false(http_cache_session_get(c, h, &other, 1010, &a, &out, &uout));
+    assert_false(http_cache_session_get(c, h, &st, 1000 + HTTP_SESSION_TOUCH, &a, &out, &uout));
+    s.last_seen = 1000 + HTTP_SESSION_ABSOLUTE;
+    http_cache_session_put(c, h, &st, &s, &u);
+    assert_false(http_cache_session_get(c, h, &st, 1001 + HTTP_SESSION_ABSOLUTE, &a, &out, &uout));
+
+    assert_false(http_cache_dossier_get(c, "D1", "jean", &st, &a, &dout));
+    http_cache_dossier_put(c, "D1", "jean", &st, &d);
+    assert_true(http_cache_dossier_get(c, "D1", "jean", &st, &a, &dout));
+    assert_int_equal(dout.json_len, 11);
+    assert_memory_equal(dout.json, d.json, 11);
+    assert_string_equal(dout.site_code, "calaisis");
+    assert_string_equal(dout.person, "P0000001");
+    assert_int_equal(dout.data_class, 2);
+    assert_false(http_cache_dossier_get(c, "D1", "paul", &st, &a, &dout));
+    assert_false(http_cache_dossier_get(c, "D2", "jean", &st, &a, &dout));
+    other = st;
+    other.journal_seq++;
+    assert_false(http_cache_dossier_get(c, "D1", "jean", &other, &a, &dout));
+    other = st;
+    other.auth_gen++;
+    assert_false(http_cache_dossier_get(c, "D1", "jean", &other, &a, &dout));
+    http_cache_free(c);
+    arena_release(&a);
+}
+
 static void test_throttle(void **state)
 {
     struct fixture *f = *state;
@@ -640,6 +770,8 @@ int main(void)
         cmocka_unit_test(test_validate),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auth_generation, setup, teardown),
+        cmocka_unit_test(test_cache),
         cmocka_unit_test_setup_teardown(test_pipeline, app_setup, app_teardown),
         cmocka_unit_test_setup_teardown(test_read_only_route_group_commit, app_setup, app_teardown),
     };
