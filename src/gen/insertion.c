@@ -439,6 +439,61 @@ static int32_t afp_pick(struct gen *g, struct gen_rng *r, int m, void *arg)
     return gen_pool_pick(g, r, m < g->nmds ? m : gen_mds_pick(g, r), g->y0, GEN_HH_MOVER, false);
 }
 
+/* What the AFP and the FAJ share: their plans, sessions and movers for the year. */
+struct aid_year {
+    struct gen_rng r;
+    struct movers mv;
+    struct aid_plan plans[GEN_MAX_MDS + 1];
+    date_t *dates[GEN_MAX_MDS + 1];
+    size_t nd[GEN_MAX_MDS + 1];
+    int64_t amount; /* cents granted in the year, the département's figure */
+};
+
+/*
+ * Start an aid's year: its random stream and step, the counts per MDS of
+ * accords (count, also the movers' plan) and the total amount (amount),
+ * the fortnightly sessions of each MDS. 1 to go on; 0 when the dispositif
+ * or its figures are absent (nothing to generate); -1 on failure.
+ */
+static int aid_year_begin(struct gen *g, struct aid_year *y, const char *stream, const char *step,
+                          const struct aid_ctx *ctx, const char *const *figures, const char *count,
+                          const char *amount)
+{
+    memset(y, 0, sizeof(*y));
+    gen_rng_init(&y->r, g->o->seed, stream);
+    gen_step(g, step);
+    if (!gen_dispositif(g, ctx->dispositif, figures))
+        return g->failed ? -1 : 0;
+    y->amount = gen_dept(g, amount);
+    if (movers_plan(g, &y->r, count, count, &y->mv) != 0)
+        return -1;
+    gen_figure(g, amount, -1, y->amount);
+    for (int m = 0; m <= g->nmds; m++)
+        y->nd[m] = monthly(g, &y->dates[m]);
+    return 1;
+}
+
+/*
+ * End an aid's year: refusals and adjournments around the accords (pick
+ * makes the applicants, refus_pct of them refused), the amounts split
+ * between lo and hi cents, the sessions run by commission; y released.
+ */
+static int aid_year_end(struct gen *g, struct aid_year *y, struct aid_ctx *ctx,
+                        int32_t (*pick)(struct gen *, struct gen_rng *, int, void *), int refus_pct,
+                        int64_t lo, int64_t hi, const char *amounts, const char *commission)
+{
+    for (int m = 0; m <= g->nmds && !g->failed; m++)
+        aid_noise(g, &y->r, &y->plans[m], y->nd[m], pick, m, NULL, refus_pct);
+    if (!g->failed)
+        aid_amounts(g, &y->r, y->plans, y->amount, lo, hi, amounts);
+    if (!g->failed)
+        aid_run(g, &y->r, ctx, commission, y->plans, y->dates, y->nd);
+    for (int m = 0; m <= g->nmds; m++)
+        free(y->plans[m].items);
+    movers_release(&y->mv);
+    return g->failed ? -1 : 0;
+}
+
 static const char *const afp_figures[] = {"afp_accordees", "afp_montant", NULL};
 
 static int afp(struct gen *g)
@@ -447,68 +502,49 @@ static int afp(struct gen *g)
                                           "equipement", "dettes",  "autre"};
     struct aid_ctx ctx = {"aide_financiere_personnalisee", 'F', 100000, objects,
                           ARRAY_SIZE(objects)};
-    struct gen_rng r;
-    struct movers mv;
-    struct aid_plan plans[GEN_MAX_MDS + 1] = {{0}};
-    date_t *dates[GEN_MAX_MDS + 1];
-    size_t nd[GEN_MAX_MDS + 1];
-    int64_t amount;
+    struct aid_year y;
+    int rc = aid_year_begin(g, &y, "afp", "aides financières personnalisées", &ctx, afp_figures,
+                            "afp_accordees", "afp_montant");
 
-    gen_rng_init(&r, g->o->seed, "afp");
-    gen_step(g, "aides financières personnalisées");
-    if (!gen_dispositif(g, ctx.dispositif, afp_figures))
-        return g->failed ? -1 : 0;
-    amount = gen_dept(g, "afp_montant");
-    if (movers_plan(g, &r, "afp_accordees", "afp_accordees", &mv) != 0)
-        return -1;
-    gen_figure(g, "afp_montant", -1, amount);
-    for (int m = 0; m <= g->nmds; m++)
-        nd[m] = monthly(g, &dates[m]);
+    if (rc <= 0)
+        return rc;
     /* households that stay: distinct in their MDS, some helped twice */
     for (int m = 0; m <= g->nmds && !g->failed; m++) {
-        for (int64_t i = 0; i < mv.stay[m]; i++) {
-            int res = m < g->nmds ? m : gen_mds_pick(g, &r);
-            int32_t h = gen_pool_pick(g, &r, res, g->y0, GEN_HH_AFP | GEN_HH_MOVER, false);
+        for (int64_t i = 0; i < y.mv.stay[m]; i++) {
+            int res = m < g->nmds ? m : gen_mds_pick(g, &y.r);
+            int32_t h = gen_pool_pick(g, &y.r, res, g->y0, GEN_HH_AFP | GEN_HH_MOVER, false);
             if (!h) {
                 gen_fail(g, "AFP : plus de foyer disponible dans la MDS %s", g->mds[res].code);
                 break;
             }
             gen_h(g, h)->flags |= GEN_HH_AFP;
-            aid_plan_stay(&r, &plans[m], nd[m], h, 8);
+            aid_plan_stay(&y.r, &y.plans[m], y.nd[m], h, 8);
         }
     }
     /* movers: a household helped in one MDS, moved, helped in another */
-    for (int64_t i = 0; i < mv.n && !g->failed; i++) {
+    for (int64_t i = 0; i < y.mv.n && !g->failed; i++) {
         struct gen_family_spec f = {0};
-        int o = mv.from[i], d = mv.to[i];
+        int o = y.mv.from[i], d = y.mv.to[i];
         int32_t h;
         f.mds = o;
         f.commune = -1;
-        f.couple = gen_rng_pct(&r, 30);
-        f.nchildren = (int)gen_rng_range(&r, 0, 3);
+        f.couple = gen_rng_pct(&y.r, 30);
+        f.nchildren = (int)gen_rng_range(&y.r, 0, 3);
         f.head_age_lo = 22;
         f.head_age_hi = 55;
         f.child_age_lo = 1; /* born before the move */
         f.child_age_hi = 15;
-        f.formed = g->y0 - (date_t)gen_rng_range(&r, 100, 3000);
+        f.formed = g->y0 - (date_t)gen_rng_range(&y.r, 100, 3000);
         f.known = g->y0;
-        h = gen_family_new(g, &r, &f);
+        h = gen_family_new(g, &y.r, &f);
         if (!h)
             break;
         gen_h(g, h)->flags |= GEN_HH_MOVER | GEN_HH_AFP;
-        if (aid_plan_move(g, &r, plans, dates, nd, o, d, h, true, "AFP") != 0)
+        if (aid_plan_move(g, &y.r, y.plans, y.dates, y.nd, o, d, h, true, "AFP") != 0)
             break;
     }
-    for (int m = 0; m <= g->nmds && !g->failed; m++)
-        aid_noise(g, &r, &plans[m], nd[m], afp_pick, m, NULL, 10);
-    if (!g->failed)
-        aid_amounts(g, &r, plans, amount, 5000, 100000, "montants des AFP");
-    if (!g->failed)
-        aid_run(g, &r, &ctx, "Commission des aides financières personnalisées", plans, dates, nd);
-    for (int m = 0; m <= g->nmds; m++)
-        free(plans[m].items);
-    movers_release(&mv);
-    return g->failed ? -1 : 0;
+    return aid_year_end(g, &y, &ctx, afp_pick, 10, 5000, 100000, "montants des AFP",
+                        "Commission des aides financières personnalisées");
 }
 
 static const char *const faj_figures[] = {"faj_accords", "faj_montant", NULL};
@@ -526,47 +562,28 @@ static int faj(struct gen *g)
     static const char *const objects[] = {"subsistance", "formation", "mobilite",
                                           "logement",    "sante",     "autre"};
     struct aid_ctx ctx = {"fonds_aide_jeunes", 'P', 150000, objects, ARRAY_SIZE(objects)};
-    struct gen_rng r;
-    struct movers mv;
-    struct aid_plan plans[GEN_MAX_MDS + 1] = {{0}};
-    date_t *dates[GEN_MAX_MDS + 1];
-    size_t nd[GEN_MAX_MDS + 1];
-    int64_t amount;
+    struct aid_year y;
+    int rc = aid_year_begin(g, &y, "faj", "fonds d'aide aux jeunes", &ctx, faj_figures,
+                            "faj_accords", "faj_montant");
 
-    gen_rng_init(&r, g->o->seed, "faj");
-    gen_step(g, "fonds d'aide aux jeunes");
-    if (!gen_dispositif(g, ctx.dispositif, faj_figures))
-        return g->failed ? -1 : 0;
-    amount = gen_dept(g, "faj_montant");
-    if (movers_plan(g, &r, "faj_accords", "faj_accords", &mv) != 0)
-        return -1;
-    gen_figure(g, "faj_montant", -1, amount);
-    for (int m = 0; m <= g->nmds; m++)
-        nd[m] = monthly(g, &dates[m]);
+    if (rc <= 0)
+        return rc;
     for (int m = 0; m <= g->nmds && !g->failed; m++)
-        for (int64_t i = 0; i < mv.stay[m] && !g->failed; i++) {
-            int32_t p = young(g, &r, m, NULL);
-            aid_plan_stay(&r, &plans[m], nd[m], p, 10);
+        for (int64_t i = 0; i < y.mv.stay[m] && !g->failed; i++) {
+            int32_t p = young(g, &y.r, m, NULL);
+            aid_plan_stay(&y.r, &y.plans[m], y.nd[m], p, 10);
         }
-    for (int64_t i = 0; i < mv.n && !g->failed; i++) {
-        int o = mv.from[i], d = mv.to[i];
-        int32_t p = young(g, &r, o, NULL);
+    for (int64_t i = 0; i < y.mv.n && !g->failed; i++) {
+        int o = y.mv.from[i], d = y.mv.to[i];
+        int32_t p = young(g, &y.r, o, NULL);
         if (!p)
             break;
         gen_p(g, p)->flags |= GEN_USED;
-        if (aid_plan_move(g, &r, plans, dates, nd, o, d, p, false, "FAJ") != 0)
+        if (aid_plan_move(g, &y.r, y.plans, y.dates, y.nd, o, d, p, false, "FAJ") != 0)
             break;
     }
-    for (int m = 0; m <= g->nmds && !g->failed; m++)
-        aid_noise(g, &r, &plans[m], nd[m], young, m, NULL, 12);
-    if (!g->failed)
-        aid_amounts(g, &r, plans, amount, 3000, 150000, "montants du FAJ");
-    if (!g->failed)
-        aid_run(g, &r, &ctx, "Comité local du fonds d'aide aux jeunes", plans, dates, nd);
-    for (int m = 0; m <= g->nmds; m++)
-        free(plans[m].items);
-    movers_release(&mv);
-    return g->failed ? -1 : 0;
+    return aid_year_end(g, &y, &ctx, young, 12, 3000, 150000, "montants du FAJ",
+                        "Comité local du fonds d'aide aux jeunes");
 }
 
 /* ---- coup de pouce compétence ------------------------------------------------------------ */
