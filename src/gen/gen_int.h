@@ -403,6 +403,14 @@ struct gen_citem {
     date_t opened;
 };
 
+/* Pay it->amount in one payment, or in two halves (the second takes the odd cent) when two. */
+static inline void gen_citem_pay(struct gen_citem *it, bool two)
+{
+    it->npay = two ? 2 : 1;
+    it->pay[0] = two ? it->amount / 2 : it->amount;
+    it->pay[1] = two ? it->amount - it->pay[0] : 0;
+}
+
 struct gen_commission {
     const char *dispositif;
     const char *label; /* "Commission locale FSL" */

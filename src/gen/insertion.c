@@ -393,14 +393,7 @@ static int aid_amounts(struct gen *g, struct gen_rng *r, struct aid_plan *plans,
                 if (it->outcome != GEN_ACCORD)
                     continue;
                 it->amount = amt[k++];
-                if (it->amount >= 60000 && gen_rng_pct(r, 40)) {
-                    it->npay = 2;
-                    it->pay[0] = it->amount / 2;
-                    it->pay[1] = it->amount - it->pay[0];
-                } else {
-                    it->npay = 1;
-                    it->pay[0] = it->amount;
-                }
+                gen_citem_pay(it, it->amount >= 60000 && gen_rng_pct(r, 40));
             }
     }
     free(lo);

@@ -224,14 +224,8 @@ static int fsl(struct gen *g)
                 if (it->outcome != GEN_ACCORD || it->kind == V_NON_IDENTIFIE)
                     continue;
                 it->amount = amt[k++];
-                if (it->kind == V_MAINTIEN && it->amount >= 100000 && gen_rng_pct(&r, 50)) {
-                    it->npay = 2;
-                    it->pay[0] = it->amount / 2;
-                    it->pay[1] = it->amount - it->pay[0];
-                } else {
-                    it->npay = 1;
-                    it->pay[0] = it->amount;
-                }
+                gen_citem_pay(it, it->kind == V_MAINTIEN && it->amount >= 100000 &&
+                                      gen_rng_pct(&r, 50));
             }
         free(lo);
         free(hi);
