@@ -33,8 +33,6 @@
 #include "http/session.h"
 #include "store/store.h"
 
-#define HTTP_TOKEN_HASH_BYTES 32
-
 struct http_cache;
 
 /* The validity stamps, as read in one request. */

@@ -9,11 +9,10 @@
 
 #include <sodium.h>
 
-#define HASH_BYTES 32
 
-static void token_hash(const char *token, unsigned char out[HASH_BYTES])
+static void token_hash(const char *token, unsigned char out[HTTP_TOKEN_HASH_BYTES])
 {
-    crypto_generichash(out, HASH_BYTES, (const unsigned char *)token, strlen(token), NULL, 0);
+    crypto_generichash(out, HTTP_TOKEN_HASH_BYTES, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
 const char *http_token_new(struct arena *a)
@@ -46,7 +45,7 @@ static bool token_wellformed(const char *t)
     return n == HTTP_TOKEN_LEN;
 }
 
-bool http_token_hash(const char *token, unsigned char out[HASH_BYTES])
+bool http_token_hash(const char *token, unsigned char out[HTTP_TOKEN_HASH_BYTES])
 {
     if (!token || !token_wellformed(token))
         return false;
@@ -75,7 +74,7 @@ int http_session_purge(struct store *s, int64_t now, struct err *e)
 int http_session_create(struct store *s, struct arena *a, const char *login, int64_t now,
                         const char **token, struct http_session *out, struct err *e)
 {
-    unsigned char h[HASH_BYTES];
+    unsigned char h[HTTP_TOKEN_HASH_BYTES];
     struct store_stmt *q;
     const char *t = http_token_new(a);
 
@@ -103,7 +102,7 @@ int http_session_create(struct store *s, struct arena *a, const char *login, int
     return 0;
 }
 
-static int delete_hash(struct store *s, const unsigned char h[HASH_BYTES], struct err *e)
+static int delete_hash(struct store *s, const unsigned char h[HTTP_TOKEN_HASH_BYTES], struct err *e)
 {
     struct store_stmt *q;
 
@@ -111,14 +110,14 @@ static int delete_hash(struct store *s, const unsigned char h[HASH_BYTES], struc
     q = store_prepare(s, "DELETE FROM http_session WHERE id_hash = ?", e);
     if (!q)
         return -1;
-    store_bind_blob(q, 1, h, HASH_BYTES);
+    store_bind_blob(q, 1, h, HTTP_TOKEN_HASH_BYTES);
     return store_step_done(q, e);
 }
 
 int http_session_find(struct store *s, struct arena *a, const char *token, int64_t now,
                       struct http_session *out, bool *expired, struct err *e)
 {
-    unsigned char h[HASH_BYTES];
+    unsigned char h[HTTP_TOKEN_HASH_BYTES];
     struct store_stmt *q;
     int rc;
 
@@ -166,7 +165,7 @@ int http_session_find(struct store *s, struct arena *a, const char *token, int64
 
 int http_session_delete(struct store *s, const char *token, struct err *e)
 {
-    unsigned char h[HASH_BYTES];
+    unsigned char h[HTTP_TOKEN_HASH_BYTES];
 
     if (!token || !token_wellformed(token))
         return 0;

@@ -59,11 +59,14 @@ int http_session_create(struct store *s, struct arena *a, const char *login, int
 int http_session_find(struct store *s, struct arena *a, const char *token, int64_t now,
                       struct http_session *out, bool *expired, struct err *e);
 
+/* The size of the hash a session row is keyed by (BLAKE2b of the token). */
+#define HTTP_TOKEN_HASH_BYTES 32
+
 /*
- * The hash a session row is keyed by (32 bytes), for the server's memory of
- * sessions (cache.h). false for a token that is not one of ours.
+ * The hash a session row is keyed by, for the server's memory of sessions
+ * (cache.h). false for a token that is not one of ours.
  */
-bool http_token_hash(const char *token, unsigned char out[32]);
+bool http_token_hash(const char *token, unsigned char out[HTTP_TOKEN_HASH_BYTES]);
 
 /* End the session of token (sign-out). Unknown tokens are not an error. */
 int http_session_delete(struct store *s, const char *token, struct err *e);

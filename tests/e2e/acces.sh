@@ -8,7 +8,6 @@
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 SAINT_POL=62767
 

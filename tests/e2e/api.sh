@@ -13,19 +13,8 @@
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 SAINT_POL=62767
-
-SERVER=
-stop_server() {
-  if [ -n "$SERVER" ]; then
-    kill "$SERVER" 2>/dev/null
-    wait "$SERVER" 2>/dev/null
-    SERVER=
-  fi
-}
-trap 'stop_server; rm -rf "$T"' EXIT
 
 run_ok "init" px init
 agent ts travailleur_social mds:calaisis

@@ -10,7 +10,6 @@
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 BROWSER_DIR="$PROXIMA_SRC/tests/browser"
 
@@ -22,22 +21,6 @@ if ! "$BROWSER_DIR/setup.sh" >"$T/npm.log" 2>&1; then
   echo "npm ci impossible dans tests/browser : test ignoré"; cat "$T/npm.log"
   exit 77
 fi
-
-SERVER=
-stop_server() {
-  if [ -n "$SERVER" ]; then
-    kill "$SERVER" 2>/dev/null
-    wait "$SERVER" 2>/dev/null
-    SERVER=
-  fi
-}
-trap 'stop_server; rm -rf "$T"' EXIT
-
-agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "$4" >/dev/null ||
-    fail "création de l'agent $1"
-  "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
-}
 
 run_ok "init" px init
 agent ts travailleur_social mds:calaisis "Camille Martin"

@@ -8,7 +8,6 @@
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 NNBSP=$'\xe2\x80\xaf' # thousands separator
 NBSP=$'\xc2\xa0'      # before the euro sign

@@ -9,7 +9,6 @@
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 
 # bad NAME STATUS MESSAGE CMD...: refused with STATUS and MESSAGE, nothing written

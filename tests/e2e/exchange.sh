@@ -9,7 +9,6 @@
 
 export PROXIMA_TODAY=2022-12-31
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 A="$T/a.db"
 B="$T/b.db"

@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 
 # every figure of the year on the mds grid, one "code|zone|value" line each

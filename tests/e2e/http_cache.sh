@@ -17,9 +17,6 @@
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
 
-SERVER=
-trap 'if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi; rm -rf "$T"' EXIT
-
 run_ok "init" px init
 agent ts travailleur_social mds:calaisis
 agent autre travailleur_social mds:arrageois

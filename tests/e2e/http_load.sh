@@ -14,16 +14,6 @@ unset PROXIMA_USER PROXIMA_PASSWORD
 N=240
 NP=60
 
-SERVER=
-stop_server() {
-  if [ -n "$SERVER" ]; then
-    kill "$SERVER" 2>/dev/null
-    wait "$SERVER" 2>/dev/null
-    SERVER=
-  fi
-}
-trap 'stop_server; rm -rf "$T"' EXIT
-
 run_ok "init" px init
 agent ts travailleur_social mds:calaisis
 agent cadre cadre_mds mds:calaisis

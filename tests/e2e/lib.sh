@@ -5,7 +5,17 @@ set -u
 : "${PROXIMA_SRC:?PROXIMA_SRC must point to the source tree}"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/proxima-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+SERVER= # the pid of a server started by serve
+
+# stop_server: stop the server started by serve, if it runs (also at exit).
+stop_server() {
+  if [ -n "$SERVER" ]; then
+    kill "$SERVER" 2>/dev/null
+    wait "$SERVER" 2>/dev/null
+    SERVER=
+  fi
+}
+trap 'stop_server; rm -rf "$T"' EXIT
 DB="$T/proxima.db"
 failures=0
 checks=0
@@ -58,17 +68,17 @@ db_digest() {
   sqlite3 "$DB" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
-# agent LOGIN ROLE SITE: an agent with password $PW and one grant.
+# agent LOGIN ROLE SITE [NAME]: an agent with password $PW and one grant.
 PW='une phrase de passe solide'
 agent() {
-  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "Agent $1" >/dev/null ||
+  PROXIMA_PASSWORD=$PW "$PROXIMA_BIN" --db "$DB" user add "$1" --nom "${4:-Agent $1}" >/dev/null ||
     fail "création de l'agent $1"
   "$PROXIMA_BIN" --db "$DB" user grant "$1" "$2" "$3" >/dev/null || fail "droit $2 de $1"
 }
 
 # serve: proxima serve over $DB on a free loopback port (2 worker threads);
-# sets PORT, B (its base URL) and SERVER (its pid, for the caller's EXIT
-# trap); the test fails and stops when it does not answer.
+# sets PORT, B (its base URL) and SERVER (its pid: stop_server stops it,
+# and so does the exit); the test fails and stops when it does not answer.
 serve() {
   PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   B="http://127.0.0.1:$PORT"

@@ -13,7 +13,6 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 export PROXIMA_TODAY=2026-03-16
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 
 SERVER=
 stop_all() {

@@ -10,7 +10,6 @@
 
 export PROXIMA_TODAY=2023-02-15
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 ARRAS=62041
 OUT="$T/rapport"

@@ -8,7 +8,6 @@
 
 export PROXIMA_TODAY=2023-02-15
 unset PROXIMA_USER PROXIMA_PASSWORD
-PW='une phrase de passe solide'
 CALAIS=62193
 ARRAS=62041
 
@@ -24,8 +23,6 @@ secours "su central" "$fm" 2022-06-01 50 central:dsol
 run_ok "pmi" px --as puer act record pmi_consultation_enfant --site mds:calaisis \
   --personne "$noe" --date 2022-04-01 --fait professionnel=medecin --fait lieu=centre_pmi
 
-SERVER=
-trap 'if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi; rm -rf "$T"' EXIT
 serve
 checks=$((checks + 1))
 [ "$(curl -s -o /dev/null -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \

@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 
 unset PROXIMA_PASSWORD PROXIMA_USER
-PW='une phrase de passe solide'
 
 # pxpw PASSWORD ARGS...: proxima with PROXIMA_PASSWORD set
 pxpw() {
