@@ -26,31 +26,12 @@
 #include "indic/indic_int.h"
 #include "ref/ref.h"
 
-#include "../store/tmpdir.h"
+#include "indic_fx.h"
 
 #define SCALE     "0.01"
 #define REFERENCE PROXIMA_DATADIR "/../../shared/reference"
 
-struct fx {
-    char dir[TMPDIR_PATH_MAX];
-    char path[TMPDIR_PATH_MAX + 64];
-    struct store *s;
-    struct catalog cat;
-    struct indic_dict dict;
-    struct arena a;
-    struct case_ctx c;
-    struct err e;
-    size_t ngrids;
-};
-
-static struct fx *F;
-
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        err_clear(&F->e);                                                                          \
-        if ((call) != 0)                                                                           \
-            fail_msg("%s: %s (%s) [%s]", #call, F->e.message, F->e.detail, F->e.hint);             \
-    } while (0)
+static size_t ngrids; /* the engine's grids (indic_grids) */
 
 static int group_setup(void **state)
 {
@@ -58,23 +39,7 @@ static int group_setup(void **state)
     struct gen_result res;
 
     (void)state;
-    F = calloc(1, sizeof(*F));
-    assert_non_null(F);
-    tmpdir_make(F->dir);
-    snprintf(F->path, sizeof(F->path), "%s/proxima.db", F->dir);
-    err_clear(&F->e);
-    F->s = store_open(F->path, &F->e);
-    assert_non_null(F->s);
-    OK(store_migrate(F->s, NULL, &F->e));
-    OK(ref_load(F->s, PROXIMA_DATADIR, "test", NULL, &F->e));
-    OK(catalog_load(&F->cat, PROXIMA_DATADIR "/catalogue", &F->e));
-    OK(indic_dict_load(&F->dict, PROXIMA_DATADIR "/indicateurs", &F->cat, &F->e));
-    arena_init(&F->a, 0);
-    F->c.store = F->s;
-    F->c.cat = &F->cat;
-    F->c.arena = &F->a;
-    F->c.actor = "system";
-    OK(date_from_ymd(2026, 3, 16, &F->c.today, &F->e));
+    fx_open("2026-03-16");
     memset(&o, 0, sizeof(o));
     o.year = 2022;
     o.seed = 7;
@@ -83,21 +48,9 @@ static int group_setup(void **state)
     OK(gen_scale_parse(SCALE, &o.scale, &F->e));
     OK(gen_run(&F->c, &o, &F->a, &res, &F->e));
     assert_true(res.acts > 1000 && res.dossiers > 1000);
-    while (indic_grids[F->ngrids])
-        F->ngrids++;
-    assert_true(F->ngrids <= ENG_MAX_GRIDS);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    indic_dict_release(&F->dict);
-    catalog_release(&F->cat);
-    arena_release(&F->a);
-    store_close(F->s);
-    tmpdir_remove(F->dir);
-    free(F);
+    while (indic_grids[ngrids])
+        ngrids++;
+    assert_true(ngrids <= ENG_MAX_GRIDS);
     return 0;
 }
 
@@ -109,8 +62,8 @@ static void compute(unsigned workers, struct indic_result *r, struct indic_place
 {
     struct eng_stats st;
 
-    OK(eng_compute_grids(F->s, &F->dict, &F->cat, 2022, indic_grids, F->ngrids, workers, &F->a, r,
-                         pl, &st, &F->e));
+    OK(eng_compute_grids(F->s, &F->dict, &F->cat, 2022, indic_grids, ngrids, workers, &F->a, r, pl,
+                         &st, &F->e));
     *threads = st.threads;
     /* on two threads, the worker also takes some dispositifs' dossiers */
     if (st.threads == 2)
@@ -124,7 +77,7 @@ static void assert_same(const struct indic_result *a, const struct indic_placed 
 {
     size_t nonzero = 0;
 
-    for (size_t i = 0; i < F->ngrids; i++) {
+    for (size_t i = 0; i < ngrids; i++) {
         size_t nv = a[i].ndefs * (a[i].nareas + 1) * INDIC_MONTHS, np = a[i].ndefs * INDIC_MONTHS;
         assert_string_equal(a[i].grid, b[i].grid);
         assert_int_equal(a[i].nareas, b[i].nareas);
@@ -156,7 +109,7 @@ static void test_two_threads_same_values(void **state)
     assert_int_equal(t1, 1);
     assert_same(two, p2, one, p1);
     /* the public entry point is the two-thread engine */
-    OK(indic_compute_grids(F->s, &F->dict, &F->cat, 2022, indic_grids, F->ngrids, &F->a, one, p1,
+    OK(indic_compute_grids(F->s, &F->dict, &F->cat, 2022, indic_grids, ngrids, &F->a, one, p1,
                            &F->e));
     assert_same(two, p2, one, p1);
 }
@@ -413,5 +366,5 @@ int main(void)
         cmocka_unit_test(test_facts_scanner),
         cmocka_unit_test(test_strset_numbers),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fx_close);
 }

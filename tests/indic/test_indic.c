@@ -31,36 +31,19 @@
 #include "indic/indic.h"
 #include "ref/ref.h"
 
-#include "../store/tmpdir.h"
+#include "indic_fx.h"
 
 #define CALAIS   "62193"
 #define ARRAS    "62041"
 #define BOULOGNE "62160"
 #define LENS     "62498"
 
-struct fx {
-    char dir[TMPDIR_PATH_MAX];
-    char path[TMPDIR_PATH_MAX + 64];
-    struct store *s;
-    struct catalog cat;
-    struct indic_dict dict;
-    struct arena a;
-    struct case_ctx c;
-    struct err e;
-    /* the history */
+/* the history's dossiers and acts */
+static struct {
     const char *su_calais, *su_central, *su_refused;
     const char *rsa_h1, *rsa_h2_old, *rsa_h2, *rsa_h4, *rsa_h5, *rsa_h6;
     const char *consult_arras1, *consult_arras2, *consult_calais, *bilan_calais;
-};
-
-static struct fx *F;
-
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        err_clear(&F->e);                                                                          \
-        if ((call) != 0)                                                                           \
-            fail_msg("%s: %s (%s) [%s]", #call, F->e.message, F->e.detail, F->e.hint);             \
-    } while (0)
+} H;
 
 /* ---- building the history through the case layer ------------------------- */
 
@@ -237,36 +220,36 @@ static void build_history(void)
     const char *o1, *o2, *x;
 
     /* secours d'urgence: counted by decision date, accords only */
-    F->su_calais = su(h1, NULL, "2022-03-01", "accord", "2022-03-03", "250,00");
-    pay(F->su_calais, "150", "2022-03-05");
-    pay(F->su_calais, "100", "2022-04-20");
+    H.su_calais = su(h1, NULL, "2022-03-01", "accord", "2022-03-03", "250,00");
+    pay(H.su_calais, "150", "2022-03-05");
+    pay(H.su_calais, "100", "2022-04-20");
     su(h2, "mds:arrageois", "2021-12-20", "accord", "2021-12-28", "100"); /* 2021 */
-    F->su_refused = su(h2, NULL, "2022-12-20", "refus", "2022-12-22", NULL);
+    H.su_refused = su(h2, NULL, "2022-12-20", "refus", "2022-12-22", NULL);
     su(h2, NULL, "2022-12-28", "accord", "2023-01-05", "100"); /* 2023 */
-    F->su_central = su(h1, "central:dsol", "2022-06-10", "accord", "2022-06-11", "100");
-    pay(F->su_central, "100", "2022-06-12");
+    H.su_central = su(h1, "central:dsol", "2022-06-10", "accord", "2022-06-11", "100");
+    pay(H.su_central, "100", "2022-06-12");
 
     /* PMI: a child seen at Arras twice and at Calais, another at school in Calais */
-    F->consult_arras1 = act("pmi_consultation_enfant", "mds:arrageois", c1, "2022-02-01",
-                            "{\"professionnel\": \"medecin\", \"lieu\": \"centre_pmi\"}");
-    F->consult_arras2 = act("pmi_consultation_enfant", "mds:arrageois", c1, "2022-02-15",
-                            "{\"professionnel\": \"puericultrice\", \"lieu\": \"centre_pmi\"}");
-    F->consult_calais = act("pmi_consultation_enfant", "mds:calaisis", c1, "2022-05-10",
-                            "{\"professionnel\": \"medecin\", \"lieu\": \"centre_pmi\"}");
-    F->bilan_calais = act("pmi_bilan_maternelle", "mds:calaisis", c2, "2022-05-12",
-                          "{\"ecole\": \"0620001A\", \"depistage_positif\": false}");
+    H.consult_arras1 = act("pmi_consultation_enfant", "mds:arrageois", c1, "2022-02-01",
+                           "{\"professionnel\": \"medecin\", \"lieu\": \"centre_pmi\"}");
+    H.consult_arras2 = act("pmi_consultation_enfant", "mds:arrageois", c1, "2022-02-15",
+                           "{\"professionnel\": \"puericultrice\", \"lieu\": \"centre_pmi\"}");
+    H.consult_calais = act("pmi_consultation_enfant", "mds:calaisis", c1, "2022-05-10",
+                           "{\"professionnel\": \"medecin\", \"lieu\": \"centre_pmi\"}");
+    H.bilan_calais = act("pmi_bilan_maternelle", "mds:calaisis", c2, "2022-05-12",
+                         "{\"ecole\": \"0620001A\", \"depistage_positif\": false}");
     act("accueil_physique", "mds:arrageois", NULL, "2022-01-10", "{\"motif\": \"information\"}");
     act("accueil_physique", "mds:arrageois", NULL, "2022-01-11", "{\"motif\": \"logement\"}");
     act("accueil_physique", "mds:arrageois", NULL, "2022-03-01", "{\"motif\": \"autre\"}");
     act("accueil_physique", "mds:arrageois", NULL, "2021-12-31", "{\"motif\": \"autre\"}");
 
     /* RSA rights */
-    F->rsa_h1 = rsa(h1, "mds:calaisis", "2021-06-01", "2022-01-15", "F", "2015-03-01", 3, 1);
-    F->rsa_h2_old = rsa(h2, "mds:arrageois", "2021-01-01", "2021-12-31", "M", "2021-01-01", 2, -1);
-    F->rsa_h2 = rsa(h2, NULL, "2022-12-31", NULL, "M", "2022-12-31", 1, -1);
-    F->rsa_h4 = rsa(h4, "mds:calaisis", "2020-01-01", NULL, "F", "2017-12-31", 2, 2);
-    F->rsa_h5 = rsa(h5, "central:dsol", "2022-03-01", NULL, "F", "2010-01-01", 4, -1);
-    F->rsa_h6 = rsa(h6, NULL, "2022-06-01", "2022-06-30", "M", "2022-06-01", 1, -1);
+    H.rsa_h1 = rsa(h1, "mds:calaisis", "2021-06-01", "2022-01-15", "F", "2015-03-01", 3, 1);
+    H.rsa_h2_old = rsa(h2, "mds:arrageois", "2021-01-01", "2021-12-31", "M", "2021-01-01", 2, -1);
+    H.rsa_h2 = rsa(h2, NULL, "2022-12-31", NULL, "M", "2022-12-31", 1, -1);
+    H.rsa_h4 = rsa(h4, "mds:calaisis", "2020-01-01", NULL, "F", "2017-12-31", 2, 2);
+    H.rsa_h5 = rsa(h5, "central:dsol", "2022-03-01", NULL, "F", "2010-01-01", 4, -1);
+    H.rsa_h6 = rsa(h6, NULL, "2022-06-01", "2022-06-30", "M", "2022-06-01", 1, -1);
 
     /* children placed: two with a foster carer, one in an establishment */
     measure("ase_accueil", k1, "mds:calaisis", "2021-12-10", NULL,
@@ -310,42 +293,9 @@ static void build_history(void)
 
 static int group_setup(void **state)
 {
-    date_t today;
-
-    F = calloc(1, sizeof(*F));
-    assert_non_null(F);
-    tmpdir_make(F->dir);
-    snprintf(F->path, sizeof(F->path), "%s/proxima.db", F->dir);
-    err_clear(&F->e);
-    F->s = store_open(F->path, &F->e);
-    assert_non_null(F->s);
-    assert_int_equal(store_migrate(F->s, NULL, &F->e), 0);
-    if (ref_load(F->s, PROXIMA_DATADIR, "test", NULL, &F->e) != 0)
-        fail_msg("ref_load: %s", F->e.message);
-    if (catalog_load(&F->cat, PROXIMA_DATADIR "/catalogue", &F->e) != 0)
-        fail_msg("catalog_load: %s (%s)", F->e.message, F->e.detail);
-    if (indic_dict_load(&F->dict, PROXIMA_DATADIR "/indicateurs", &F->cat, &F->e) != 0)
-        fail_msg("indic_dict_load: %s (%s) [%s]", F->e.message, F->e.detail, F->e.hint);
-    arena_init(&F->a, 0);
-    assert_int_equal(date_parse_iso("2023-06-30", 10, &today, &F->e), 0);
-    F->c.store = F->s;
-    F->c.cat = &F->cat;
-    F->c.arena = &F->a;
-    F->c.today = today;
-    F->c.actor = "system";
+    fx_open("2023-06-30");
     build_history();
     *state = F;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    indic_dict_release(&F->dict);
-    catalog_release(&F->cat);
-    arena_release(&F->a);
-    store_close(F->s);
-    tmpdir_remove(F->dir);
-    free(F);
     return 0;
 }
 
@@ -587,12 +537,12 @@ static void test_explain(void **state)
     OK(indic_explain(F->s, &F->dict, &F->cat, "su_accordes", 2022, 0, "mds", NULL, &F->a, &ids, &n,
                      &F->e));
     assert_int_equal(n, 2);
-    assert_true((!strcmp(ids[0], F->su_calais) && !strcmp(ids[1], F->su_central)) ||
-                (!strcmp(ids[1], F->su_calais) && !strcmp(ids[0], F->su_central)));
+    assert_true((!strcmp(ids[0], H.su_calais) && !strcmp(ids[1], H.su_central)) ||
+                (!strcmp(ids[1], H.su_calais) && !strcmp(ids[0], H.su_central)));
     OK(indic_explain(F->s, &F->dict, &F->cat, "su_accordes", 2022, 0, "mds", "calaisis", &F->a,
                      &ids, &n, &F->e));
     assert_int_equal(n, 1);
-    assert_string_equal(ids[0], F->su_calais);
+    assert_string_equal(ids[0], H.su_calais);
     OK(indic_explain(F->s, &F->dict, &F->cat, "su_accordes", 2022, 3, "mds", "arrageois", &F->a,
                      &ids, &n, &F->e));
     assert_int_equal(n, 0);
@@ -1164,5 +1114,5 @@ int main(void)
         cmocka_unit_test(test_closed_year_keeps_its_definitions),
         cmocka_unit_test(test_year_closed_before_documents),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fx_close);
 }

@@ -26,30 +26,11 @@
 #include "ref/ref.h"
 #include "report/report.h"
 
-#include "../store/tmpdir.h"
+#include "../indic/indic_fx.h"
 
 #define CALAIS "62193"
 
-struct fx {
-    char dir[TMPDIR_PATH_MAX];
-    char path[TMPDIR_PATH_MAX + 64];
-    struct store *s;
-    struct catalog cat;
-    struct indic_dict dict;
-    struct arena a;
-    struct case_ctx c;
-    struct err e;
-    const char *household;
-};
-
-static struct fx *F;
-
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        err_clear(&F->e);                                                                          \
-        if ((call) != 0)                                                                           \
-            fail_msg("%s: %s (%s) [%s]", #call, F->e.message, F->e.detail, F->e.hint);             \
-    } while (0)
+static const char *household; /* the Martin household */
 
 /* ---- the history, through the case layer ------------------------------------ */
 
@@ -82,7 +63,7 @@ static const char *person(const char *last, const char *first, const char *birth
 static void secours(const char *site, const char *date)
 {
     struct case_open_input in = {.dispositif = "secours_urgence",
-                                 .beneficiary = F->household,
+                                 .beneficiary = household,
                                  .site = site,
                                  .date = date,
                                  .facts = facts("{\"montant_demande\": \"300.00\", "
@@ -110,8 +91,8 @@ static void build_history(void)
     const char *id;
 
     assert_int_equal(store_begin(F->s, &F->e), 0);
-    OK(case_household_create(&F->c, NULL, "Foyer Martin", "2022-01-01", &F->household, &F->e));
-    OK(case_household_add(&F->c, F->household, mother, "demandeur", "2022-01-01", &F->e));
+    OK(case_household_create(&F->c, NULL, "Foyer Martin", "2022-01-01", &household, &F->e));
+    OK(case_household_add(&F->c, household, mother, "demandeur", "2022-01-01", &F->e));
     assert_int_equal(store_commit(F->s, &F->e), 0);
     secours(NULL, "2022-03-01");           /* the MDS du Calaisis, where she lives */
     secours("central:dsol", "2022-06-10"); /* a central direction: in no MDS */
@@ -121,45 +102,11 @@ static void build_history(void)
 
 static int group_setup(void **state)
 {
-    date_t today;
-
-    F = calloc(1, sizeof(*F));
-    assert_non_null(F);
-    tmpdir_make(F->dir);
-    snprintf(F->path, sizeof(F->path), "%s/proxima.db", F->dir);
-    err_clear(&F->e);
-    F->s = store_open(F->path, &F->e);
-    assert_non_null(F->s);
-    assert_int_equal(store_migrate(F->s, NULL, &F->e), 0);
-    if (ref_load(F->s, PROXIMA_DATADIR, "test", NULL, &F->e) != 0)
-        fail_msg("ref_load: %s", F->e.message);
-    if (catalog_load(&F->cat, PROXIMA_DATADIR "/catalogue", &F->e) != 0)
-        fail_msg("catalog_load: %s (%s)", F->e.message, F->e.detail);
-    if (indic_dict_load(&F->dict, PROXIMA_DATADIR "/indicateurs", &F->cat, &F->e) != 0)
-        fail_msg("indic_dict_load: %s (%s) [%s]", F->e.message, F->e.detail, F->e.hint);
-    arena_init(&F->a, 0);
-    assert_int_equal(date_parse_iso("2023-01-10", 10, &today, &F->e), 0);
-    F->c.store = F->s;
-    F->c.cat = &F->cat;
-    F->c.arena = &F->a;
-    F->c.today = today;
-    F->c.actor = "system";
+    fx_open("2023-01-10");
     build_history();
     /* the date of the run, as the front ends see it (paris_today) */
     assert_int_equal(setenv("PROXIMA_TODAY", "2023-02-15", 1), 0);
     *state = F;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    indic_dict_release(&F->dict);
-    catalog_release(&F->cat);
-    arena_release(&F->a);
-    store_close(F->s);
-    tmpdir_remove(F->dir);
-    free(F);
     return 0;
 }
 
@@ -335,5 +282,5 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_closed_year),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fx_close);
 }
