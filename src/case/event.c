@@ -498,7 +498,7 @@ static int fact_error(struct case_ctx *c, const struct catalog_fact *f, json_t *
 
     err_set(e, ERR_INVALID, "fait « %s » (%s) : %s", f->code, f->label, what);
     err_detail(e, "valeur %s", text ? text : "?");
-    free(text);
+    json_text_free(text);
     (void)c;
     return -1;
 }

@@ -13,6 +13,7 @@
 #include "case/view.h"
 #include "catalog/catalog.h"
 #include "core/date.h"
+#include "core/json.h"
 #include "core/money.h"
 #include "core/strbuf.h"
 
@@ -179,7 +180,7 @@ static const char *fact_text(struct cli_ctx *c, const struct catalog_fact *f, js
     {
         char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
         const char *r = arena_strdup(&c->arena, t ? t : "?");
-        free(t);
+        json_text_free(t);
         return r;
     }
 }

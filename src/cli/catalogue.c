@@ -16,6 +16,7 @@
 #include "case/view.h"
 #include "catalog/catalog.h"
 #include "core/date.h"
+#include "core/json.h"
 #include "core/money.h"
 #include "core/strbuf.h"
 
@@ -31,7 +32,7 @@ static void print_json(json_t *o)
 {
     char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(text);
-    free(text);
+    json_text_free(text);
     json_decref(o);
 }
 

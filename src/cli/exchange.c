@@ -16,6 +16,7 @@
 
 #include "case/case.h"
 #include "case/exchange.h"
+#include "core/json_arena.h"
 #include "core/money.h"
 #include "core/strbuf.h"
 
@@ -245,8 +246,11 @@ int cmd_import(struct cli_ctx *c, int argc, char **argv)
     if (rc == 0) {
         const char *name = !strcmp(path, "-") ? "entrée standard" : path;
         t0 = now_seconds();
+        /* one event's values at a time, and no other thread: see core/json_arena.h */
+        json_arena_begin(0);
         /* case_import checks the capability of --as itself and logs a refusal */
         rc = case_import(&cc, in.data, in.len, name, (size_t)max_errors, stderr, &st, &c->err);
+        json_arena_end();
         if (rc == 0)
             rc = print_import(c, name, &st, now_seconds() - t0);
     }
@@ -366,7 +370,9 @@ int cmd_replay(struct cli_ctx *c, int argc, char **argv)
         rc = case_projection_digest(cc.store, before, &c->err);
     if (rc == 0) {
         t0 = now_seconds();
+        json_arena_begin(0); /* as for an import */
         rc = case_replay(cc.store, &cat, &c->err);
+        json_arena_end();
         secs = now_seconds() - t0;
     }
     if (rc == 0)

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/date.h"
+#include "core/json.h"
 #include "core/money.h"
 #include "core/strbuf.h"
 #include "ref/ref.h"
@@ -85,7 +86,7 @@ static int print_summary_json(const char *grid, date_t day, struct ref_area_summ
                   (json_int_t)communes, "population", (json_int_t)pop, "zones", areas);
     text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(text);
-    free(text);
+    json_text_free(text);
     json_decref(o);
     return 0;
 }
@@ -239,7 +240,7 @@ static int registry_commune(struct cli_ctx *c, int argc, char **argv)
         }
         text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         puts(text);
-        free(text);
+        json_text_free(text);
         json_decref(arr);
         return 0;
     }

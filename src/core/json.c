@@ -599,6 +599,14 @@ json_t *json_parse_canon(const char *data, size_t n, const char *name, size_t li
     return v;
 }
 
+void json_text_free(char *text)
+{
+    json_free_t f;
+
+    json_get_alloc_funcs(NULL, &f);
+    f(text);
+}
+
 const char *json_excerpt(struct arena *a, const json_t *v, size_t max)
 {
     char *s;
@@ -619,7 +627,7 @@ const char *json_excerpt(struct arena *a, const json_t *v, size_t max)
     } else {
         r = arena_strdup(a, s);
     }
-    free(s);
+    json_text_free(s);
     return r;
 }
 
@@ -667,7 +675,7 @@ static void json_show(struct strbuf *sb, const json_t *v)
     } else {
         strbuf_add(sb, s, n);
     }
-    free(s);
+    json_text_free(s);
 }
 
 /* "champ « f » : <what> attendu, valeur reçue : <v>" */

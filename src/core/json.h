@@ -36,6 +36,13 @@ json_t *json_parse(const char *data, size_t n, const char *name, size_t line, st
 const char *json_excerpt(struct arena *a, const json_t *v, size_t max);
 
 /*
+ * Free a text jansson returned (json_dumps) with jansson's current free
+ * function: never free() it, since an import may have set jansson's
+ * allocator (core/json_arena.h).
+ */
+void json_text_free(char *text);
+
+/*
  * What json_parse_canon tells of the text it parsed: whether it is exactly
  * what json_dump_sorted writes for the value (compact, keys in byte order,
  * jansson's escapes), so that a caller may keep the text instead of

@@ -17,6 +17,7 @@
 
 #include <time.h>
 
+#include "core/json.h"
 #include "journal/journal.h"
 
 static int closed_by(struct store *s, int year, bool *closed, int64_t *at, const char **actor,
@@ -241,7 +242,7 @@ int indic_close_year_docs(struct store *s, const struct indic_dict *d, const str
     ev.payload = text;
     if (journal_append(s, &ev, NULL, e) != 0 || store_commit(s, e) != 0)
         goto fail;
-    free(text);
+    json_text_free(text);
     json_decref(payload);
     arena_release(&a);
     return 0;
@@ -249,7 +250,7 @@ int indic_close_year_docs(struct store *s, const struct indic_dict *d, const str
 fail:
     store_rollback(s);
 fail_noltx:
-    free(text);
+    json_text_free(text);
     json_decref(payload);
     arena_release(&a);
     return -1;

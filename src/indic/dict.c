@@ -996,7 +996,7 @@ const char *indic_def_document(const struct indic_def *def, struct arena *a)
         abort();
     }
     r = arena_strdup(a, text);
-    free(text);
+    json_text_free(text);
     return r;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/csv.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "journal/chain.h"
@@ -844,7 +845,7 @@ int ref_load(struct store *s, const char *data_dir, const char *actor,
             .payload = payload,
         };
         int jrc = journal_append(s, &ev, NULL, e);
-        free(payload);
+        json_text_free(payload);
         if (jrc != 0) {
             store_rollback(s);
             goto out;

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "core/json.h"
 #include "report/model_int.h"
 #include "report/report_int.h"
 
@@ -236,6 +237,6 @@ int report_render_json(const struct report_model *m, struct strbuf *out, struct 
         return err_set(e, ERR_INTERNAL, "sérialisation JSON du rapport impossible");
     strbuf_addstr(out, text);
     strbuf_addch(out, '\n');
-    free(text);
+    json_text_free(text);
     return report_check_buffer(out, "le rapport JSON", e);
 }
