@@ -35,6 +35,7 @@
 #include "case/case_int.h"
 #include "case/exchange.h"
 #include "core/json.h"
+#include "core/json_arena.h"
 #include "core/money.h"
 #include "ref/ref.h"
 
@@ -534,8 +535,10 @@ int main(int argc, char **argv)
     c.today = paris_today();
     t0 = now();
     c0 = cpu();
+    json_arena_begin(0); /* as the CLI's import does (core/json_arena.h) */
     if (case_import(&c, text, len, file, 20, stderr, &st, &e) != 0)
         die("import", &e);
+    json_arena_end();
     t_import = now() - t0;
     c_import = cpu() - c0;
     printf("(a) import de %s événements (%s Mo) dans une base neuve, projections construites,\n"
@@ -617,8 +620,10 @@ int main(int argc, char **argv)
     if (case_projection_digest(s, digest, &e) != 0)
         die("empreinte", &e);
     t0 = now();
+    json_arena_begin(0);
     if (case_replay(s, &cat, &e) != 0)
         die("rejeu", &e);
+    json_arena_end();
     printf("(e) rejeu complet du journal : %.2f s", now() - t0);
     if (case_projection_digest(s, digest2, &e) != 0)
         die("empreinte", &e);
