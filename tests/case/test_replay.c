@@ -212,6 +212,57 @@ static void test_checks_of_migration_9(void **state)
     err_clear(&h->e);
 }
 
+/* The plan of a query (EXPLAIN QUERY PLAN), its lines joined. */
+static char *plan_of(struct hist *h, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    struct strbuf sb;
+    char text[512];
+
+    assert_true((size_t)snprintf(text, sizeof(text), "EXPLAIN QUERY PLAN %s", sql) < sizeof(text));
+    assert_int_equal(sqlite3_open_v2(h->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
+    strbuf_init(&sb, 0);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        strbuf_addstr(&sb, (const char *)sqlite3_column_text(q, 3));
+        strbuf_addch(&sb, '\n');
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Migration 10 left the NULL persons of act and households of dossier out of
+ * their indexes: the queries that look a person's acts and dossiers up
+ * still use them, and the indexes hold what the table holds.
+ */
+static void test_partial_indexes_of_migration_10(void **state)
+{
+    struct hist *h = *state;
+    char *schema = text_of(h, "SELECT group_concat(sql, char(10)) FROM sqlite_master WHERE "
+                              "name IN ('act_person', 'dossier_household')");
+    char *plan;
+
+    assert_non_null(strstr(schema, "ON act(person) WHERE person IS NOT NULL"));
+    assert_non_null(strstr(schema, "ON dossier(household) WHERE household IS NOT NULL"));
+    free(schema);
+    plan = plan_of(h, "SELECT id FROM act WHERE person = 'P0000001' ORDER BY act_date DESC");
+    assert_non_null(strstr(plan, "USING INDEX act_person (person=?)"));
+    free(plan);
+    plan = plan_of(h, "SELECT id FROM dossier WHERE person = 'P0000001' OR household IN "
+                      "(SELECT household FROM household_member WHERE person = 'P0000001')");
+    assert_non_null(strstr(plan, "USING INDEX dossier_household (household=?)"));
+    free(plan);
+    assert_true(scalar(h, "SELECT COUNT(*) FROM act WHERE person IS NULL") > 0);
+    assert_int_equal(scalar(h, "SELECT COUNT(*) FROM act INDEXED BY act_person WHERE person > ''"),
+                     scalar(h, "SELECT COUNT(person) FROM act"));
+    schema = text_of(h, "PRAGMA integrity_check");
+    assert_string_equal(schema, "ok");
+    free(schema);
+}
+
 /* Projections changed behind the engine's back are rebuilt from the journal. */
 static void test_replay_repairs_projections(void **state)
 {
@@ -296,6 +347,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_replay_equals_original, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_repairs_projections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checks_of_migration_9, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partial_indexes_of_migration_10, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_replay_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_after_import, setup, teardown),
         cmocka_unit_test(test_replay_empty),
