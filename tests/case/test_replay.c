@@ -218,7 +218,7 @@ static char *plan_of(struct hist *h, const char *sql)
     sqlite3 *db;
     sqlite3_stmt *q;
     struct strbuf sb;
-    char text[512];
+    char text[512], *text_out;
 
     assert_true((size_t)snprintf(text, sizeof(text), "EXPLAIN QUERY PLAN %s", sql) < sizeof(text));
     assert_int_equal(sqlite3_open_v2(h->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -230,7 +230,9 @@ static char *plan_of(struct hist *h, const char *sql)
     }
     sqlite3_finalize(q);
     sqlite3_close(db);
-    return strbuf_detach(&sb, NULL);
+    text_out = strbuf_detach(&sb, NULL);
+    strbuf_release(&sb); /* detach leaves a fresh buffer */
+    return text_out;
 }
 
 /*
