@@ -38,12 +38,18 @@ int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct
 const char *case_op_event(enum catalog_op op);
 /* The op of a dossier.* event type other than dossier.opened; -1 if none. */
 int case_event_op(const char *type);
+/* Index of type in the event table (the order of case_exchange_types), or -1. */
+int case_event_index(const char *type);
 /* The type being applied right now (set by case_emit/case_apply). */
 const char *case_current_type(const struct case_ctx *c);
 
 /* ---- payloads ---- */
 
-/* Field getters with French errors naming the event type and the field. */
+/*
+ * Field getters with French errors naming the event type and the field.
+ * For the payload being applied, the fields are read from what the type's
+ * field check found (an apply function must not change its payload).
+ */
 int case_get_str(struct case_ctx *c, json_t *p, const char *field, bool required, const char **out,
                  struct err *e);
 /* ISO date; also returns the date_t. Refuses dates after c->today. */

@@ -7,6 +7,7 @@
 #include "core/compat.h"
 #include "case/case_int.h"
 
+#include <pthread.h>
 #include <sodium.h>
 
 #include "core/json.h"
@@ -81,54 +82,164 @@ const char *case_op_event(enum catalog_op op)
 
 int case_event_op(const char *type)
 {
+    /* usually case_current_type's, which is the table's own string */
+    for (int op = 1; op < OP__COUNT; op++)
+        if (op_events[op] == type)
+            return op;
     for (int op = 1; op < OP__COUNT; op++)
         if (!strcmp(op_events[op], type))
             return op;
     return -1;
 }
 
+/*
+ * Looking a type up: an import does it for every line. An open-addressing
+ * table of the types' indexes, keyed by a hash of the text's length and
+ * three of its bytes and built once, gives one hash and one comparison
+ * instead of a strcmp per type of the table. Each type's subject fields
+ * (see case_emit_text) are found at the same time.
+ */
+#define EVENT_SLOTS       64 /* power of two, more than twice the types */
+#define EVENT_FIELDS_MAX  16 /* fields of the widest type, NULL included */
+#define EVENT_SUBJECT_MAX 4
+
+static_assert(ARRAY_SIZE(case_events) * 2 < EVENT_SLOTS, "EVENT_SLOTS too small");
+static_assert(ARRAY_SIZE(case_events) < 255, "event_slots holds index + 1 in a byte");
+
+/* The fields an event is about, the first present as a string being its subject. */
+static const char *const subject_keys[EVENT_SUBJECT_MAX] = {"id", "dossier", "personne", "foyer"};
+
+static struct {
+    pthread_once_t once;
+    unsigned char slot[EVENT_SLOTS];     /* index + 1; 0: empty */
+    size_t len[ARRAY_SIZE(case_events)]; /* strlen of each type */
+    /* the indexes in its fields of each type's subject_keys, in their order; -1 after */
+    signed char subject[ARRAY_SIZE(case_events)][EVENT_SUBJECT_MAX];
+} event_index = {.once = PTHREAD_ONCE_INIT};
+
+/* A few of the text's bytes and its length: enough to tell the types apart. */
+static uint32_t type_hash(const char *s, size_t n)
+{
+    uint32_t h = (uint32_t)n;
+
+    if (n >= 3) {
+        h = h * 31 + (unsigned char)s[n - 1];
+        h = h * 31 + (unsigned char)s[n - 3];
+        h = h * 31 + (unsigned char)s[n / 2];
+    }
+    return h ^ (h >> 7);
+}
+
+static void event_index_build(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(case_events); i++) {
+        const struct case_event_def *d = &case_events[i];
+        size_t n = strlen(d->type), k = 0, s = type_hash(d->type, n) & (EVENT_SLOTS - 1);
+
+        while (event_index.slot[s])
+            s = (s + 1) & (EVENT_SLOTS - 1);
+        event_index.slot[s] = (unsigned char)(i + 1);
+        event_index.len[i] = n;
+        memset(event_index.subject[i], -1, sizeof(event_index.subject[i]));
+        for (size_t j = 0; j < EVENT_SUBJECT_MAX; j++)
+            for (size_t f = 0; d->fields[f]; f++) {
+                if (f + 1 >= EVENT_FIELDS_MAX) {
+                    /* a frame could not hold its fields (apply_frame.vals) */
+                    fprintf(stderr, "proxima: bug: event %s has too many fields\n", d->type);
+                    abort();
+                }
+                if (!strcmp(d->fields[f], subject_keys[j]))
+                    event_index.subject[i][k++] = (signed char)f;
+            }
+    }
+}
+
+int case_event_index(const char *type)
+{
+    size_t n = strlen(type), s;
+    uint32_t h = type_hash(type, n);
+
+    pthread_once(&event_index.once, event_index_build);
+    for (s = h & (EVENT_SLOTS - 1); event_index.slot[s]; s = (s + 1) & (EVENT_SLOTS - 1)) {
+        int i = event_index.slot[s] - 1;
+        if (event_index.len[i] == n && !memcmp(case_events[i].type, type, n))
+            return i;
+    }
+    return -1;
+}
+
 static const struct case_event_def *event_def(const char *type)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(case_events); i++)
-        if (!strcmp(case_events[i].type, type))
-            return &case_events[i];
-    return NULL;
+    int i = case_event_index(type);
+
+    return i < 0 ? NULL : &case_events[i];
 }
 
 bool case_event_known(const char *type)
 {
-    return event_def(type) != NULL;
+    return case_event_index(type) >= 0;
 }
 
-/* The type being applied, for messages; one operation at a time per ctx. */
-static _Thread_local const char *current_type;
+/*
+ * The event being applied on this thread: its type (for messages), its
+ * payload, and the value of each of its fields as check_fields found them,
+ * so that the payload getters read them from here instead of looking the
+ * payload object up again. An apply function never changes the payload it
+ * applies (the values stay the object's own); an event applied from inside
+ * another would get its own frame.
+ */
+struct apply_frame {
+    const struct case_event_def *def;
+    json_t *payload;
+    json_t *vals[EVENT_FIELDS_MAX]; /* by index in def->fields; NULL: absent */
+    struct apply_frame *outer;
+};
+
+static _Thread_local struct apply_frame *current_frame;
 
 const char *case_current_type(const struct case_ctx *c)
 {
     (void)c;
-    return current_type ? current_type : "?";
+    return current_frame ? current_frame->def->type : "?";
 }
 
-static int check_fields(const struct case_event_def *def, json_t *p, struct err *e)
+/* p's member field: from the frame when p is the payload being applied. */
+static json_t *payload_get(json_t *p, const char *field)
 {
-    const char *key;
-    json_t *v;
+    const struct apply_frame *fr = current_frame;
 
+    if (fr && fr->payload == p) {
+        const char *const *f = fr->def->fields;
+        /* callers pass literals, usually merged with the table's own */
+        for (size_t i = 0; f[i]; i++)
+            if (f[i] == field)
+                return fr->vals[i];
+        for (size_t i = 0; f[i]; i++)
+            if (*f[i] == *field && !strcmp(f[i], field))
+                return fr->vals[i];
+    }
+    return json_object_get(p, field);
+}
+
+static int check_fields(const struct case_event_def *def, json_t *p, struct apply_frame *fr,
+                        struct err *e)
+{
     if (!json_is_object(p))
         return err_set(e, ERR_INVALID, "événement %s : le contenu doit être un objet JSON",
                        def->type);
-    json_object_foreach(p, key, v)
-    {
-        bool known = false;
-        for (const char *const *f = def->fields; *f; f++)
-            if (**f == *key && !strcmp(*f, key)) {
-                known = true;
+    /* json_object_foreach's order, without its look-ups of each key's iterator */
+    for (void *it = json_object_iter(p); it; it = json_object_iter_next(p, it)) {
+        const char *key = json_object_iter_key(it);
+        const char *const *f = def->fields;
+        size_t i;
+        for (i = 0; f[i]; i++)
+            if (*f[i] == *key && !strcmp(f[i], key))
                 break;
-            }
-        if (!known) {
+        if (!f[i]) {
             err_set(e, ERR_INVALID, "événement %s : champ inconnu « %s »", def->type, key);
             return err_hint(e, "voir docs/FORMAT.md pour les champs de chaque événement");
         }
+        fr->vals[i] = json_object_iter_value(it);
     }
     return 0;
 }
@@ -140,36 +251,51 @@ static int64_t next_seq(struct store *s, struct err *e)
     return journal_next_seq(s, &seq, e) == 0 ? seq : -1;
 }
 
-static int apply_at(struct case_ctx *c, const char *type, json_t *p, int64_t seq, struct err *e)
+/* The definition of type, or NULL with e filled. */
+static const struct case_event_def *resolve(const char *type, struct err *e)
 {
     const struct case_event_def *def = event_def(type);
-    const char *saved = current_type;
-    int rc;
 
     if (!def) {
         err_set(e, ERR_INVALID, "type d'événement inconnu : « %s »", type);
-        return err_hint(e, "voir docs/FORMAT.md pour la liste des événements");
+        err_hint(e, "voir docs/FORMAT.md pour la liste des événements");
     }
-    if (check_fields(def, p, e) != 0)
+    return def;
+}
+
+/* Check p's fields into fr, then apply p at seq with fr as the current frame. */
+static int apply_at(struct case_ctx *c, const struct case_event_def *def, struct apply_frame *fr,
+                    json_t *p, int64_t seq, struct err *e)
+{
+    int rc;
+
+    memset(fr, 0, sizeof(*fr));
+    fr->def = def;
+    fr->payload = p;
+    if (check_fields(def, p, fr, e) != 0)
         return -1;
-    current_type = def->type;
+    fr->outer = current_frame;
+    current_frame = fr;
     rc = def->apply(c, p, seq, e);
-    current_type = saved;
+    current_frame = fr->outer;
     return rc;
 }
 
 int case_apply(struct case_ctx *c, const char *type, json_t *payload, struct err *e)
 {
+    const struct case_event_def *def;
+    struct apply_frame fr;
     int64_t seq = next_seq(c->store, e);
 
-    if (seq < 0)
+    if (seq < 0 || !(def = resolve(type, e)))
         return -1;
-    return apply_at(c, type, payload, seq, e);
+    return apply_at(c, def, &fr, payload, seq, e);
 }
 
 /* Apply payload (whose canonical text is text, n bytes, or NULL) at seq. */
-static int apply_with_text(struct case_ctx *c, const char *type, json_t *payload, const char *text,
-                           size_t n, int64_t seq, struct err *e)
+static int apply_with_text(struct case_ctx *c, const struct case_event_def *def,
+                           struct apply_frame *fr, json_t *payload, const char *text, size_t n,
+                           int64_t seq, struct err *e)
 {
     json_t *saved = c->applying;
     const char *saved_text = c->applying_text;
@@ -179,7 +305,7 @@ static int apply_with_text(struct case_ctx *c, const char *type, json_t *payload
     c->applying = payload;
     c->applying_text = text;
     c->applying_len = n;
-    rc = apply_at(c, type, payload, seq, e);
+    rc = apply_at(c, def, fr, payload, seq, e);
     c->applying = saved;
     c->applying_text = saved_text;
     c->applying_len = saved_len;
@@ -196,7 +322,7 @@ const char *case_member_text(struct case_ctx *c, json_t *p, const char *field)
         json_canon_member(c->applying_text, c->applying_len, field, &v, &n) == 0)
         return arena_strndup(c->arena, v, n);
     strbuf_init(&sb, 0);
-    json_dump_sorted(json_object_get(p, field), &sb);
+    json_dump_sorted(payload_get(p, field), &sb);
     out = arena_strdup(c->arena, sb.buf);
     strbuf_release(&sb);
     return out;
@@ -211,40 +337,48 @@ int case_emit(struct case_ctx *c, const char *type, json_t *payload, const char 
 int case_emit_text(struct case_ctx *c, const char *type, json_t *payload, const char *given,
                    size_t given_len, const char *reason, struct err *e)
 {
+    const struct case_event_def *def;
+    struct apply_frame fr;
     struct journal_event ev = {0};
     struct strbuf text;
+    const signed char *subject;
     int64_t seq;
     int rc;
 
     assert(c->store->in_tx);
-    /* the journaled text, before applying: the apply functions reuse its parts */
-    strbuf_init(&text, given ? given_len + 1 : 0);
-    if (given)
-        strbuf_add(&text, given, given_len);
-    else
+    /* the journaled text, before applying: the apply functions reuse its parts;
+       a given text is used where it is (it outlives this call) */
+    strbuf_init(&text, 0);
+    if (!given) {
         json_dump_sorted(payload, &text);
+        given = text.buf;
+        given_len = text.len;
+    } else if (given_len == 0) {
+        given = ""; /* journal_append reads a 0 length as NUL-terminated */
+    }
     seq = next_seq(c->store, e);
-    if (seq < 0 || apply_with_text(c, type, payload, text.buf, text.len, seq, e) != 0) {
+    if (seq < 0 || !(def = resolve(type, e)) ||
+        apply_with_text(c, def, &fr, payload, given, given_len, seq, e) != 0) {
         strbuf_release(&text);
         return -1;
     }
-    ev.type = type;
+    ev.type = def->type;
     ev.recorded_at = c->recorded_at;
     ev.actor = c->actor;
     ev.subject = "";
-    {
-        /* the subject is the object the event is about */
-        static const char *const subject_keys[] = {"id", "dossier", "personne", "foyer"};
-        for (size_t i = 0; i < ARRAY_SIZE(subject_keys); i++) {
-            json_t *v = json_object_get(payload, subject_keys[i]);
-            if (json_is_string(v)) {
-                ev.subject = json_string_value(v);
-                break;
-            }
+    /* the subject is the object the event is about: the first of subject_keys
+       present as a string (check_fields found the type's fields) */
+    subject = event_index.subject[def - case_events];
+    for (size_t i = 0; i < EVENT_SUBJECT_MAX && subject[i] >= 0; i++) {
+        json_t *v = fr.vals[subject[i]];
+        if (json_is_string(v)) {
+            ev.subject = json_string_value(v);
+            break;
         }
     }
     ev.reason = reason ? reason : "";
-    ev.payload = text.buf;
+    ev.payload = given;
+    ev.payload_len = given_len;
     rc = journal_append(c->store, &ev, NULL, e);
     strbuf_release(&text);
     if (rc == 0 && ev.seq != seq)
@@ -351,11 +485,12 @@ static int replay_one(const struct journal_event *ev, void *ctx)
 {
     struct replay_state *st = ctx;
     struct json_canon canon = {0};
+    struct apply_frame fr;
     json_t *p;
     size_t n;
-    int rc;
+    int i = case_event_index(ev->type), rc;
 
-    if (!case_event_known(ev->type))
+    if (i < 0)
         return 0; /* referential, users: not projections of this layer */
     n = strlen(ev->payload);
     p = json_parse_canon(ev->payload, n, "journal", (size_t)ev->seq, &canon, st->e);
@@ -364,7 +499,8 @@ static int replay_one(const struct journal_event *ev, void *ctx)
     st->c->actor = ev->actor;
     st->c->today = paris_date_of(ev->recorded_at);
     arena_clear(st->c->arena);
-    rc = apply_with_text(st->c, ev->type, p, canon.whole ? ev->payload : NULL, n, ev->seq, st->e);
+    rc = apply_with_text(st->c, &case_events[i], &fr, p, canon.whole ? ev->payload : NULL, n,
+                         ev->seq, st->e);
     json_decref(p);
     if (rc != 0) {
         err_prefix(st->e, "rejeu de l'événement n° %lld : ", (long long)ev->seq);
@@ -419,7 +555,7 @@ out:
 int case_get_str(struct case_ctx *c, json_t *p, const char *field, bool required, const char **out,
                  struct err *e)
 {
-    json_t *v = json_object_get(p, field);
+    json_t *v = payload_get(p, field);
 
     *out = NULL;
     if (!v || json_is_null(v)) {
@@ -548,7 +684,7 @@ int case_check_facts(struct case_ctx *c, const struct catalog_dispositif *d, jso
                 bool ok = f->nchoices == 0;
                 if (!json_is_string(v))
                     return fact_error(c, f, v, "texte attendu", e);
-                for (size_t i = 0; i < f->nchoices; i++)
+                for (size_t i = 0; i < f->nchoices && !ok; i++)
                     if (!strcmp(f->choices[i], json_string_value(v)))
                         ok = true;
                 if (!ok)

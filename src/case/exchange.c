@@ -56,8 +56,12 @@ static_assert(ARRAY_SIZE(case_exchange_types) - 1 <= CASE_EXCHANGE_TYPES_MAX,
 /* A recorded instant may be this far ahead of our clock (clocks of two machines). */
 #define CLOCK_SKEW_SECONDS 300
 
-static int type_index(const char *type)
+/* type's index in case_exchange_types, ev its index in event.c's table (same order). */
+static int type_index(const char *type, int ev)
 {
+    if (ev >= 0 && (size_t)ev < ARRAY_SIZE(case_exchange_types) - 1 &&
+        !strcmp(case_exchange_types[ev], type))
+        return ev;
     for (int i = 0; case_exchange_types[i]; i++)
         if (!strcmp(case_exchange_types[i], type))
             return i;
@@ -79,7 +83,16 @@ static int digits(const char *s, size_t n, int *out)
     return 0;
 }
 
-int case_exchange_parse_instant(const char *s, size_t n, int64_t *out, struct err *e)
+/* The date part of the last instant parsed: a file's many instants of one day read it once. */
+struct instant_day {
+    char text[10];
+    date_t day;
+    bool set;
+};
+
+/* case_exchange_parse_instant, remembering its date part in memo (may be NULL). */
+static int parse_instant(const char *s, size_t n, int64_t *out, struct instant_day *memo,
+                         struct err *e)
 {
     int hh, mi, ss, oh = 0, om = 0, sign = 1;
     date_t day;
@@ -88,9 +101,18 @@ int case_exchange_parse_instant(const char *s, size_t n, int64_t *out, struct er
     /* 2022-03-07T10:15:00+01:00 (25 bytes) or 2022-03-07T10:15:00Z (20) */
     if ((n != 25 && n != 20) || s[10] != 'T' || s[13] != ':' || s[16] != ':')
         goto bad;
-    err_clear(&de);
-    if (date_parse_iso(s, 10, &day, &de) != 0)
-        goto bad;
+    if (memo && memo->set && !memcmp(memo->text, s, sizeof(memo->text))) {
+        day = memo->day;
+    } else {
+        err_clear(&de);
+        if (date_parse_iso(s, 10, &day, &de) != 0)
+            goto bad;
+        if (memo) {
+            memcpy(memo->text, s, sizeof(memo->text));
+            memo->day = day;
+            memo->set = true;
+        }
+    }
     if (digits(s + 11, 2, &hh) != 0 || digits(s + 14, 2, &mi) != 0 || digits(s + 17, 2, &ss) != 0 ||
         hh > 23 || mi > 59 || ss > 59)
         goto bad;
@@ -108,6 +130,11 @@ int case_exchange_parse_instant(const char *s, size_t n, int64_t *out, struct er
 bad:
     err_set(e, ERR_INVALID, "instant invalide : « %.*s »", (int)(n > 64 ? 64 : n), s);
     return err_hint(e, "attendu : AAAA-MM-JJTHH:MM:SS+01:00 (heure de Paris avec son décalage)");
+}
+
+int case_exchange_parse_instant(const char *s, size_t n, int64_t *out, struct err *e)
+{
+    return parse_instant(s, n, out, NULL, e);
 }
 
 /* ---- export ------------------------------------------------------------ */
@@ -323,55 +350,84 @@ struct import_run {
     /* second pass: a cursor on data to count the lines json_parse refused */
     size_t cur_pos, cur_line;
     int64_t fn_errors;
+    /* the Paris day of the last recorded instant, and its instants [day_from, day_to) */
+    date_t day;
+    int64_t day_from, day_to;
+    struct instant_day recorded; /* the date written in the last recorded instant */
 };
 
 static const char *const envelope_keys[] = {
     "type", "date_enregistrement", "acteur", "motif", "contenu", NULL};
+/* An envelope's members by their index in envelope_keys. */
+enum { ENV_TYPE, ENV_DATE, ENV_ACTOR, ENV_REASON, ENV_CONTENT, ENV__COUNT };
 static const char *const header_keys[] = {"format",       "version", "departement", "exporte_le",
                                           "evenements",   "depuis",  "jusqu_au",    "depuis_seq",
                                           "jusqu_au_seq", NULL};
 
-static int check_keys(json_t *o, const char *const *keys, const char *what, struct err *e)
+/* Refuse a key of o not in keys; vals (may be NULL) gets each member by its key's index. */
+static int check_keys(json_t *o, const char *const *keys, const char *what, json_t **vals,
+                      struct err *e)
 {
-    const char *k;
-    json_t *v;
-
-    json_object_foreach(o, k, v)
-    {
-        bool ok = false;
-        for (const char *const *p = keys; *p && !ok; p++)
-            ok = **p == *k && !strcmp(*p, k);
-        if (!ok) {
+    /* json_object_foreach's order, without its look-ups of each key's iterator */
+    for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it)) {
+        const char *k = json_object_iter_key(it);
+        size_t i;
+        for (i = 0; keys[i]; i++)
+            if (*keys[i] == *k && !strcmp(keys[i], k))
+                break;
+        if (!keys[i]) {
             err_set(e, ERR_INVALID, "%s : clé inconnue « %s »", what, k);
             return err_hint(e, "voir docs/FORMAT.md pour les clés permises");
         }
+        if (vals)
+            vals[i] = json_object_iter_value(it);
     }
     return 0;
+}
+
+/*
+ * json_get_str of o's member field, already found as v by check_keys when
+ * found is set (v NULL: absent), not looked up yet otherwise.
+ */
+static int member_str(json_t *o, bool found, json_t *v, const char *field, bool required,
+                      const char **out, struct err *e)
+{
+    if (json_is_string(v)) {
+        *out = json_string_value(v);
+        return 0;
+    }
+    if (found && !v && !required)
+        return 0;
+    return json_get_str(o, field, required, out, e); /* its message */
 }
 
 /* Logins as access.h defines them, plus "system"; checked here since agents are not exported. */
 static bool login_ok(const char *s)
 {
-    size_t n = strlen(s);
+    size_t i;
 
-    if (n < 2 || n > ACCESS_LOGIN_MAX || !(s[0] >= 'a' && s[0] <= 'z'))
+    if (!(s[0] >= 'a' && s[0] <= 'z'))
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-              s[i] == '_' || s[i] == '-'))
+    for (i = 0; s[i]; i++) {
+        unsigned ch = (unsigned char)s[i];
+        if (i == ACCESS_LOGIN_MAX ||
+            !(ch - 'a' < 26u || ch - '0' < 10u || ch == '.' || ch == '_' || ch == '-'))
             return false;
-    return true;
+    }
+    return i >= 2;
 }
 
-static int get_instant(json_t *o, const char *field, const char *what, int64_t *t, struct err *e)
+/* Read o's instant field (found as v by check_keys when memo is set; the date remembered there). */
+static int get_instant(json_t *o, json_t *v, const char *field, const char *what, int64_t *t,
+                       struct instant_day *memo, struct err *e)
 {
     const char *s;
 
-    if (json_get_str(o, field, true, &s, e) != 0) {
+    if (member_str(o, memo != NULL, v, field, true, &s, e) != 0) {
         err_prefix(e, "%s : ", what);
         return -1;
     }
-    if (case_exchange_parse_instant(s, strlen(s), t, e) != 0) {
+    if (parse_instant(s, strlen(s), t, memo, e) != 0) {
         err_prefix(e, "%s, « %s » : ", what, field);
         return -1;
     }
@@ -394,7 +450,7 @@ static int check_header(struct import_run *r, json_t *h, struct err *e)
         return err_hint(e, "le fichier doit commencer par {\"format\":\"%s\",\"version\":%d,...}",
                         CASE_EXCHANGE_FORMAT, CASE_EXCHANGE_VERSION);
     }
-    if (check_keys(h, header_keys, "en-tête", e) != 0)
+    if (check_keys(h, header_keys, "en-tête", NULL, e) != 0)
         return -1;
     if (json_get_str(h, "format", true, &format, e) != 0)
         goto prefixed;
@@ -416,7 +472,7 @@ static int check_header(struct import_run *r, json_t *h, struct err *e)
         err_set(e, ERR_INVALID, "en-tête : fichier du département « %s »", dep);
         return err_hint(e, "cette base est celle du département %s", CASE_EXCHANGE_DEPARTEMENT);
     }
-    if (get_instant(h, "exporte_le", "en-tête", &t, e) != 0)
+    if (get_instant(h, NULL, "exporte_le", "en-tête", &t, NULL, e) != 0)
         return -1;
     if (json_get_int(h, "evenements", true, &n, e) != 0)
         goto prefixed;
@@ -510,23 +566,24 @@ static int apply_line(struct import_run *r, json_t *v, size_t line, const struct
 {
     struct case_ctx *c = r->c;
     const char *type, *actor, *reason = NULL;
-    json_t *payload;
+    json_t *payload, *env[ENV__COUNT] = {NULL};
     int64_t t;
-    int idx, rc;
+    int ev, idx, rc;
     bool guarded;
 
     if (!json_is_object(v))
         return err_set(e, ERR_INVALID, "chaque ligne doit être un objet JSON (un événement)");
-    if (check_keys(v, envelope_keys, "événement", e) != 0)
+    if (check_keys(v, envelope_keys, "événement", env, e) != 0)
         return -1;
-    if (json_get_str(v, "type", true, &type, e) != 0)
+    if (member_str(v, true, env[ENV_TYPE], "type", true, &type, e) != 0)
         goto prefixed;
-    idx = type_index(type); /* -1 for a type event.c has and FORMAT.md not yet */
-    if (!case_event_known(type)) {
+    ev = case_event_index(type);
+    if (ev < 0) {
         err_set(e, ERR_INVALID, "type d'événement inconnu : « %s »", type);
         return err_hint(e, "voir docs/FORMAT.md pour la liste des événements");
     }
-    if (get_instant(v, "date_enregistrement", "événement", &t, e) != 0)
+    idx = type_index(type, ev); /* -1 for a type event.c has and FORMAT.md not yet */
+    if (get_instant(v, env[ENV_DATE], "date_enregistrement", "événement", &t, &r->recorded, e) != 0)
         return -1;
     if (t <= 0 || t > r->limit) {
         char fr[DATE_ISO_LEN];
@@ -536,23 +593,30 @@ static int apply_line(struct import_run *r, json_t *v, size_t line, const struct
                 t <= 0 ? "antérieure à 1970" : "dans le futur");
         return err_detail(e, "nous sommes le %s", fr);
     }
-    if (json_get_str(v, "acteur", true, &actor, e) != 0)
+    if (member_str(v, true, env[ENV_ACTOR], "acteur", true, &actor, e) != 0)
         goto prefixed;
     if (!login_ok(actor)) {
         err_set(e, ERR_INVALID, "événement %s : acteur invalide « %s »", type, actor);
         return err_hint(e, "un identifiant d'agent (lettres minuscules, chiffres, « . », « _ », "
                            "« - ») ou « system »");
     }
-    if (json_get_str(v, "motif", false, &reason, e) != 0)
+    if (member_str(v, true, env[ENV_REASON], "motif", false, &reason, e) != 0)
         goto prefixed;
-    payload = json_object_get(v, "contenu");
+    payload = env[ENV_CONTENT];
     if (!json_is_object(payload))
         return err_set(e, ERR_INVALID, "événement %s : « contenu » %s", type,
                        payload ? "doit être un objet JSON" : "manquant");
 
     c->actor = actor;
     c->recorded_at = t;
-    c->today = paris_date_of(t);
+    if (t < r->day_from || t >= r->day_to) {
+        /* a file's events are mostly in order: a new day now and then */
+        r->day = paris_date_of(t);
+        r->day_from = paris_day_start(r->day);
+        r->day_to = paris_day_start(r->day + 1);
+        assert(t >= r->day_from && t < r->day_to);
+    }
+    c->today = r->day;
     arena_clear(c->arena);
     guarded = r->careful && line > r->last_ok;
     if (guarded && savepoint(c->store, "SAVEPOINT case_import", e) != 0)

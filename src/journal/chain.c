@@ -7,25 +7,67 @@
 #include "core/compat.h"
 #include "journal/chain.h"
 
+#include <pthread.h>
+
 const unsigned char chain_zero_hash[CHAIN_HASH_BYTES];
 
-static void put_u64(struct chain_hasher *h, uint64_t v)
+/* Hand the bytes gathered so far to BLAKE2b. */
+static void flush(struct chain_hasher *h)
 {
-    unsigned char b[8];
-
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        b[i] = (unsigned char)(v & 0xff);
-    crypto_generichash_update(&h->st, b, sizeof(b));
+    if (h->n)
+        crypto_generichash_update(&h->st, h->buf, h->n);
+    h->n = 0;
 }
 
-void chain_hasher_init(struct chain_hasher *h, const unsigned char prev[CHAIN_HASH_BYTES])
+static void absorb(struct chain_hasher *h, const void *p, size_t n)
+{
+    if (n > sizeof(h->buf) - h->n) {
+        flush(h);
+        if (n >= sizeof(h->buf)) {
+            crypto_generichash_update(&h->st, p, n);
+            return;
+        }
+    }
+    memcpy(h->buf + h->n, p, n);
+    h->n += n;
+}
+
+/* v as 8 bytes big-endian. */
+static void put_u64(struct chain_hasher *h, uint64_t v)
+{
+    unsigned char *b;
+
+    if (sizeof(h->buf) - h->n < 8)
+        flush(h);
+    b = h->buf + h->n;
+    b[0] = (unsigned char)(v >> 56);
+    b[1] = (unsigned char)(v >> 48);
+    b[2] = (unsigned char)(v >> 40);
+    b[3] = (unsigned char)(v >> 32);
+    b[4] = (unsigned char)(v >> 24);
+    b[5] = (unsigned char)(v >> 16);
+    b[6] = (unsigned char)(v >> 8);
+    b[7] = (unsigned char)v;
+    h->n += 8;
+}
+
+static void sodium_start(void)
 {
     if (sodium_init() < 0) {
         fprintf(stderr, "proxima: libsodium initialisation failed\n");
         abort();
     }
+}
+
+void chain_hasher_init(struct chain_hasher *h, const unsigned char prev[CHAIN_HASH_BYTES])
+{
+    /* sodium_init takes a lock at every call: once per process is enough */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, sodium_start);
     crypto_generichash_init(&h->st, NULL, 0, CHAIN_HASH_BYTES);
-    crypto_generichash_update(&h->st, prev, CHAIN_HASH_BYTES);
+    memcpy(h->buf, prev, CHAIN_HASH_BYTES);
+    h->n = CHAIN_HASH_BYTES;
 }
 
 void chain_hasher_int(struct chain_hasher *h, int64_t v)
@@ -34,17 +76,21 @@ void chain_hasher_int(struct chain_hasher *h, int64_t v)
     put_u64(h, (uint64_t)v);
 }
 
-void chain_hasher_text(struct chain_hasher *h, const char *s)
+void chain_hasher_textn(struct chain_hasher *h, const char *s, size_t n)
 {
-    size_t n = s ? strlen(s) : 0;
-
     put_u64(h, (uint64_t)n);
     if (n)
-        crypto_generichash_update(&h->st, (const unsigned char *)s, n);
+        absorb(h, s, n);
+}
+
+void chain_hasher_text(struct chain_hasher *h, const char *s)
+{
+    chain_hasher_textn(h, s, s ? strlen(s) : 0);
 }
 
 void chain_hasher_final(struct chain_hasher *h, unsigned char out[CHAIN_HASH_BYTES])
 {
+    flush(h);
     crypto_generichash_final(&h->st, out, CHAIN_HASH_BYTES);
 }
 
@@ -94,7 +140,7 @@ int chain_head_write(struct store *s, const char *sql, int64_t seq,
     if (!st)
         return -1;
     store_bind_int64(st, 1, seq);
-    store_bind_blob(st, 2, hash, CHAIN_HASH_BYTES);
+    store_bind_blob_static(st, 2, hash, CHAIN_HASH_BYTES);
     return store_step_done(st, e);
 }
 

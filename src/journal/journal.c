@@ -12,8 +12,9 @@
 
 static_assert(JOURNAL_HASH_BYTES == CHAIN_HASH_BYTES, "the journal is a chain.h chain");
 
-void journal_hash(const unsigned char prev[JOURNAL_HASH_BYTES], const struct journal_event *ev,
-                  unsigned char out[JOURNAL_HASH_BYTES])
+/* journal_hash, the payload being plen bytes long. */
+static void hash_event(const unsigned char prev[JOURNAL_HASH_BYTES], const struct journal_event *ev,
+                       size_t plen, unsigned char out[JOURNAL_HASH_BYTES])
 {
     struct chain_hasher h;
 
@@ -24,8 +25,19 @@ void journal_hash(const unsigned char prev[JOURNAL_HASH_BYTES], const struct jou
     chain_hasher_text(&h, ev->actor);
     chain_hasher_text(&h, ev->subject);
     chain_hasher_text(&h, ev->reason);
-    chain_hasher_text(&h, ev->payload);
+    chain_hasher_textn(&h, ev->payload, plen);
     chain_hasher_final(&h, out);
+}
+
+static size_t payload_len(const struct journal_event *ev)
+{
+    return ev->payload_len ? ev->payload_len : strlen(ev->payload);
+}
+
+void journal_hash(const unsigned char prev[JOURNAL_HASH_BYTES], const struct journal_event *ev,
+                  unsigned char out[JOURNAL_HASH_BYTES])
+{
+    hash_event(prev, ev, payload_len(ev), out);
 }
 
 /* Fill ev from columns 0..6 (seq, recorded_at, type, actor, subject, reason, payload). */
@@ -38,6 +50,7 @@ static void row_to_event(struct store_stmt *st, struct journal_event *ev)
     ev->subject = store_column_text(st, 4);
     ev->reason = store_column_text(st, 5);
     ev->payload = store_column_text(st, 6);
+    ev->payload_len = 0;
 }
 
 /* Remember the head for the rest of the current transaction. */
@@ -129,12 +142,46 @@ int journal_next_seq(struct store *s, int64_t *seq, struct err *e)
     return 0;
 }
 
+/*
+ * Whether the journal's last row is the head's, so that a row inserted
+ * without its seq gets head + 1 from SQLite (the rowid after the largest):
+ * asked once per transaction epoch, for deferred appends only. Inserting at
+ * the end that way spares SQLite the search for the seq in the table's
+ * B-tree, which an explicit seq needs to refuse a duplicate. A journal
+ * whose rows and head disagree (altered) gets the explicit seq, as always.
+ */
+static int tail_is_head(struct store *s, int64_t head, bool *ok, struct err *e)
+{
+    struct store_head_cache *h = &s->journal_head;
+    struct store_stmt *st;
+    int rc;
+
+    if (h->tail_epoch == s->tx_epoch) {
+        *ok = h->tail_ok;
+        return 0;
+    }
+    st = store_prepare(s, "SELECT max(seq) FROM journal", e);
+    if (!st)
+        return -1;
+    rc = store_step(st, e);
+    *ok = rc == STORE_ROW && (store_column_is_null(st, 0) ? 0 : store_column_int64(st, 0)) == head;
+    store_finalize(st);
+    if (rc < 0)
+        return -1;
+    h->tail_epoch = s->tx_epoch;
+    h->tail_ok = *ok;
+    return 0;
+}
+
 int journal_append(struct store *s, struct journal_event *ev,
                    unsigned char hash_out[JOURNAL_HASH_BYTES], struct err *e)
 {
     unsigned char prev[JOURNAL_HASH_BYTES], hash[JOURNAL_HASH_BYTES];
     struct store_stmt *st;
     int64_t head;
+    size_t plen;
+    bool at_end = false;
+    int k;
 
     if (!s->in_tx)
         return err_set(e, ERR_INTERNAL, "écriture au journal hors d'une transaction (bogue)");
@@ -153,24 +200,39 @@ int journal_append(struct store *s, struct journal_event *ev,
     ev->seq = head + 1;
     if (ev->recorded_at == 0)
         ev->recorded_at = (int64_t)time(NULL);
-    journal_hash(prev, ev, hash);
+    plen = payload_len(ev);
+    hash_event(prev, ev, plen, hash);
 
-    st = store_prepare(s,
-                       "INSERT INTO journal (seq, recorded_at, type, actor, subject, reason, "
-                       "payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       e);
+    if (s->journal_head.deferred && tail_is_head(s, head, &at_end, e) != 0)
+        return -1;
+    if (at_end)
+        st = store_prepare(s,
+                           "INSERT INTO journal (recorded_at, type, actor, subject, reason, "
+                           "payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           e);
+    else
+        st = store_prepare(s,
+                           "INSERT INTO journal (seq, recorded_at, type, actor, subject, reason, "
+                           "payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           e);
     if (!st)
         return -1;
-    store_bind_int64(st, 1, ev->seq);
-    store_bind_int64(st, 2, ev->recorded_at);
-    store_bind_text_static(st, 3, ev->type);
-    store_bind_text_static(st, 4, ev->actor);
-    store_bind_text_static(st, 5, ev->subject);
-    store_bind_text_static(st, 6, ev->reason);
-    store_bind_text_static(st, 7, ev->payload);
-    store_bind_blob(st, 8, hash, sizeof(hash));
+    k = at_end ? 0 : 1;
+    if (!at_end)
+        store_bind_int64(st, 1, ev->seq);
+    store_bind_int64(st, k + 1, ev->recorded_at);
+    store_bind_text_static(st, k + 2, ev->type);
+    store_bind_text_static(st, k + 3, ev->actor);
+    store_bind_text_static(st, k + 4, ev->subject);
+    store_bind_text_static(st, k + 5, ev->reason);
+    store_bind_textn_static(st, k + 6, ev->payload, plen);
+    store_bind_blob_static(st, k + 7, hash, sizeof(hash));
     if (store_step_done(st, e) != 0)
         return -1;
+    if (at_end && s->ops->last_insert_id(s) != ev->seq)
+        return err_set(e, ERR_INTERNAL,
+                       "événement n° %lld inscrit au journal sous le n° %lld (bogue)",
+                       (long long)ev->seq, (long long)s->ops->last_insert_id(s));
 
     if (s->journal_head.deferred) {
         s->journal_head.pending = true; /* journal_flush_head writes it */

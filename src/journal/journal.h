@@ -36,13 +36,14 @@
  */
 
 struct journal_event {
-    int64_t seq;             /* assigned by journal_append, 1, 2, 3... */
-    int64_t recorded_at;     /* instant, seconds since the epoch (UTC) */
-    const char *type;        /* "ref.loaded", "dossier.opened"... */
-    const char *actor;       /* user login or "system" */
-    const char *subject;     /* id of the object concerned, may be "" */
-    const char *reason;      /* why, may be "" */
-    const char *payload;     /* JSON object text */
+    int64_t seq;         /* assigned by journal_append, 1, 2, 3... */
+    int64_t recorded_at; /* instant, seconds since the epoch (UTC) */
+    const char *type;    /* "ref.loaded", "dossier.opened"... */
+    const char *actor;   /* user login or "system" */
+    const char *subject; /* id of the object concerned, may be "" */
+    const char *reason;  /* why, may be "" */
+    const char *payload; /* JSON object text */
+    size_t payload_len;  /* payload's length in bytes; 0: NUL-terminated, strlen */
 };
 
 /*
@@ -105,7 +106,6 @@ int journal_verify(struct store *s, struct journal_verify_result *res, struct er
  * event was passed, -1 with e filled on storage errors.
  */
 int journal_foreach(struct store *s, int64_t after,
-                    int (*fn)(const struct journal_event *ev, void *ctx), void *ctx,
-                    struct err *e);
+                    int (*fn)(const struct journal_event *ev, void *ctx), void *ctx, struct err *e);
 
 #endif

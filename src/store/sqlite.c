@@ -73,7 +73,7 @@ static struct sqlite_store *sq(struct store *s)
     return (struct sqlite_store *)s;
 }
 
-static struct sqlite_stmt *sqst(struct store_stmt *st)
+static inline struct sqlite_stmt *sqst(struct store_stmt *st)
 {
     struct sqlite_stmt *q = (struct sqlite_stmt *)st;
 
@@ -436,7 +436,8 @@ static void sqlite_bind_text_static(struct store_stmt *base, int idx, const char
     bind_result(st, idx, sqlite3_bind_text64(st->stmt, idx, v, n, SQLITE_STATIC, SQLITE_UTF8));
 }
 
-static void sqlite_bind_blob(struct store_stmt *base, int idx, const void *v, size_t n)
+static void bind_blob(struct store_stmt *base, int idx, const void *v, size_t n,
+                      sqlite3_destructor_type how)
 {
     struct sqlite_stmt *st = sqst(base);
 
@@ -444,7 +445,17 @@ static void sqlite_bind_blob(struct store_stmt *base, int idx, const void *v, si
     if (n == 0)
         bind_result(st, idx, sqlite3_bind_zeroblob(st->stmt, idx, 0));
     else
-        bind_result(st, idx, sqlite3_bind_blob64(st->stmt, idx, v, n, SQLITE_TRANSIENT));
+        bind_result(st, idx, sqlite3_bind_blob64(st->stmt, idx, v, n, how));
+}
+
+static void sqlite_bind_blob(struct store_stmt *base, int idx, const void *v, size_t n)
+{
+    bind_blob(base, idx, v, n, SQLITE_TRANSIENT);
+}
+
+static void sqlite_bind_blob_static(struct store_stmt *base, int idx, const void *v, size_t n)
+{
+    bind_blob(base, idx, v, n, SQLITE_STATIC);
 }
 
 static void sqlite_bind_null(struct store_stmt *base, int idx)
@@ -546,6 +557,7 @@ static const struct store_ops sqlite_ops = {
     .bind_text = sqlite_bind_text,
     .bind_text_static = sqlite_bind_text_static,
     .bind_blob = sqlite_bind_blob,
+    .bind_blob_static = sqlite_bind_blob_static,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
     .finalize = sqlite_finalize,

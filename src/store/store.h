@@ -47,6 +47,8 @@ struct store_ops {
     /* bind_text for a text that outlives the statement's use: no copy needed */
     void (*bind_text_static)(struct store_stmt *st, int idx, const char *v, size_t n);
     void (*bind_blob)(struct store_stmt *st, int idx, const void *v, size_t n);
+    /* bind_blob for bytes that outlive the statement's use: no copy needed */
+    void (*bind_blob_static)(struct store_stmt *st, int idx, const void *v, size_t n);
     void (*bind_null)(struct store_stmt *st, int idx);
     /* STORE_ROW, STORE_DONE, or -1 with e filled (constraint, busy, I/O). */
     int (*step)(struct store_stmt *st, struct err *e);
@@ -85,6 +87,9 @@ struct store_head_cache {
     unsigned char hash[STORE_HEAD_HASH_BYTES];
     bool deferred;
     bool pending;
+    /* whether the log's last row was the head's, as found at tail_epoch (0: never) */
+    uint64_t tail_epoch;
+    bool tail_ok;
 };
 
 struct store {
@@ -211,7 +216,20 @@ static inline void store_bind_text_static(struct store_stmt *st, int idx, const 
     else
         st->store->ops->bind_null(st, idx); /* NULL binds NULL */
 }
+/* store_bind_text_static of n bytes at v (no NUL needed), when the length is known. */
+static inline void store_bind_textn_static(struct store_stmt *st, int idx, const char *v, size_t n)
+{
+    if (v)
+        st->store->ops->bind_text_static(st, idx, v, n);
+    else
+        st->store->ops->bind_null(st, idx); /* NULL binds NULL */
+}
 void store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n);
+/* store_bind_blob for bytes that stay valid and unchanged until the statement is finalized. */
+static inline void store_bind_blob_static(struct store_stmt *st, int idx, const void *v, size_t n)
+{
+    st->store->ops->bind_blob_static(st, idx, v, n);
+}
 void store_bind_null(struct store_stmt *st, int idx);
 int store_step(struct store_stmt *st, struct err *e);
 void store_finalize(struct store_stmt *st); /* st may be NULL */

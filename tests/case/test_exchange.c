@@ -226,6 +226,13 @@ static void test_every_listed_type_is_known(void **state)
     assert_true(n <= CASE_EXCHANGE_TYPES_MAX);
     assert_false(case_event_known("ref.loaded"));
     assert_false(case_event_known("journal.imported"));
+    /* types are looked up by a hash of a few bytes and the length: the rest counts too */
+    assert_false(case_event_known("pexson.created"));
+    assert_false(case_event_known("dossier.opened "));
+    assert_false(case_event_known("dossier.opene"));
+    assert_false(case_event_known("DOSSIER.OPENED"));
+    assert_false(case_event_known(""));
+    assert_false(case_event_known("d"));
     (void)state;
 }
 

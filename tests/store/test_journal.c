@@ -14,6 +14,7 @@
 #include "journal/journal.h"
 #include "store/store.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "tmpdir.h"
@@ -150,10 +151,10 @@ static void test_hash_known_vector(void **state)
     static const unsigned char zero[JOURNAL_HASH_BYTES];
     unsigned char h1[JOURNAL_HASH_BYTES], h2[JOURNAL_HASH_BYTES];
     char x[2 * JOURNAL_HASH_BYTES + 1];
-    struct journal_event ev1 = {1,           T0, "test.event",           "system",
-                                "dossier-1", "", "{\"nom\":\"Béthune\"}"};
+    struct journal_event ev1 = {
+        1, T0, "test.event", "system", "dossier-1", "", "{\"nom\":\"Béthune\"}", 0};
     struct journal_event ev2 = {
-        2, -1, "dossier.ouvert", "agent.dupont", NULL, "motif : « urgence »", "{}"};
+        2, -1, "dossier.ouvert", "agent.dupont", NULL, "motif : « urgence »", "{}", 0};
 
     journal_hash(zero, &ev1, h1);
     hex(h1, x);
@@ -161,6 +162,80 @@ static void test_hash_known_vector(void **state)
     journal_hash(h1, &ev2, h2);
     hex(h2, x);
     assert_string_equal(x, "7b7581a6da2a832fd2a90847ab561fe8616b82c49dc14c88397822be24a15b44");
+}
+
+/* BLAKE2b of the encoding written out in full here, as journal.h describes it. */
+static void reference_hash(const unsigned char prev[JOURNAL_HASH_BYTES],
+                           const struct journal_event *ev, size_t plen,
+                           unsigned char out[JOURNAL_HASH_BYTES])
+{
+    const char *texts[] = {ev->type, ev->actor, ev->subject, ev->reason, ev->payload};
+    size_t lens[] = {strlen(ev->type), strlen(ev->actor), strlen(ev->subject), strlen(ev->reason),
+                     plen};
+    int64_t ints[] = {ev->seq, ev->recorded_at};
+    size_t n = JOURNAL_HASH_BYTES + 2 * 16 + 5 * 8 + lens[0] + lens[1] + lens[2] + lens[3] + plen;
+    unsigned char *buf = malloc(n), *p = buf;
+
+    assert_non_null(buf);
+    memcpy(p, prev, JOURNAL_HASH_BYTES);
+    p += JOURNAL_HASH_BYTES;
+    for (int i = 0; i < 2 + 5; i++) {
+        uint64_t len = i < 2 ? 8 : lens[i - 2];
+        for (int b = 7; b >= 0; b--)
+            *p++ = (unsigned char)(len >> (8 * b));
+        if (i < 2) {
+            for (int b = 7; b >= 0; b--)
+                *p++ = (unsigned char)((uint64_t)ints[i] >> (8 * b));
+        } else {
+            memcpy(p, texts[i - 2], lens[i - 2]);
+            p += lens[i - 2];
+        }
+    }
+    assert_int_equal((size_t)(p - buf), n);
+    assert_int_equal(crypto_generichash(out, JOURNAL_HASH_BYTES, buf, n, NULL, 0), 0);
+    free(buf);
+}
+
+/*
+ * The chain gathers the encoded fields before hashing them: payloads of
+ * every size around its buffer's (1 KiB) give the hash of the encoding
+ * hashed in one piece, and a payload given with its length (no NUL after
+ * it) the same hash as the same text NUL-terminated.
+ */
+static void test_hash_any_payload_size(void **state)
+{
+    static const size_t sizes[] = {0,    1,    2,    200,  900,  950,  960,  970,
+                                   1000, 1023, 1024, 1025, 2047, 2048, 2100, 10000};
+    unsigned char prev[JOURNAL_HASH_BYTES], got[JOURNAL_HASH_BYTES], want[JOURNAL_HASH_BYTES];
+    char *text = malloc(10001), *unterminated = malloc(10001);
+
+    (void)state;
+    assert_non_null(text);
+    assert_non_null(unterminated);
+    for (size_t i = 0; i < sizeof(prev); i++)
+        prev[i] = (unsigned char)(i * 7);
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        size_t n = sizes[k];
+        struct journal_event ev = {42,   T0, "dossier.opened", "agent.dupont", "D0000001", "",
+                                   text, 0};
+        for (size_t i = 0; i < n; i++)
+            text[i] = (char)('a' + (i * 13 + k) % 26);
+        text[n] = '\0';
+        reference_hash(prev, &ev, n, want);
+        journal_hash(prev, &ev, got);
+        assert_memory_equal(got, want, JOURNAL_HASH_BYTES);
+        /* the same text with its length, followed by other bytes */
+        memcpy(unterminated, text, n);
+        unterminated[n] = 'x';
+        ev.payload = unterminated;
+        ev.payload_len = n;
+        if (n > 0) {
+            journal_hash(prev, &ev, got);
+            assert_memory_equal(got, want, JOURNAL_HASH_BYTES);
+        }
+    }
+    free(text);
+    free(unterminated);
 }
 
 static void test_empty_journal_is_intact(void **state)
@@ -366,7 +441,7 @@ static void test_event_added_behind_the_head(void **state)
     /* a forger who knows the chain inserts a well-hashed event but leaves the head */
     struct fx *f = *state;
     unsigned char prev[JOURNAL_HASH_BYTES], hash[JOURNAL_HASH_BYTES];
-    struct journal_event ev = {N_EVENTS + 1, T0, "test.forged", "system", "", "", "{}"};
+    struct journal_event ev = {N_EVENTS + 1, T0, "test.forged", "system", "", "", "{}", 0};
     struct store_stmt *st;
     const void *h;
     size_t n;
@@ -453,10 +528,73 @@ static void test_deferred_head(void **state)
     assert_int_equal(res.events, N_EVENTS + 4);
 }
 
+/* Append two events in one transaction with the head deferred, as an import does. */
+static int append_deferred(struct fx *f, int64_t *first, int64_t *second)
+{
+    struct journal_event a = {
+        .recorded_at = T0, .type = "test.event", .actor = "system", .payload = "{\"x\":1}"};
+    struct journal_event b = {.recorded_at = T0,
+                              .type = "test.event",
+                              .actor = "system",
+                              .payload = "{\"x\":2}garbage",
+                              .payload_len = 7};
+    int rc = -1;
+
+    err_clear(&f->e);
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    journal_defer_head(f->s);
+    if (journal_append(f->s, &a, NULL, &f->e) == 0 && journal_append(f->s, &b, NULL, &f->e) == 0 &&
+        journal_flush_head(f->s, &f->e) == 0 && store_commit(f->s, &f->e) == 0)
+        rc = 0;
+    else
+        store_rollback(f->s);
+    *first = a.seq;
+    *second = b.seq;
+    return rc;
+}
+
+/*
+ * Deferred appends insert at the end of the table without naming the seq
+ * (cheaper) only when the last row is the head's: a journal whose last row
+ * was deleted gets the seq after its head, as every append does, and stays
+ * altered there; one with a row behind its head refuses the duplicate seq.
+ */
+static void test_deferred_append_after_altered_end(void **state)
+{
+    struct fx *f = *state;
+    struct store_stmt *st;
+    int64_t a, b;
+
+    /* the intact journal first: appended after the head, payload as given */
+    assert_int_equal(append_deferred(f, &a, &b), 0);
+    assert_int_equal(a, N_EVENTS + 1);
+    assert_int_equal(b, N_EVENTS + 2);
+    expect_intact(f, N_EVENTS + 2);
+    st = store_prepare(f->s, "SELECT payload FROM journal WHERE seq = ?", &f->e);
+    store_bind_int64(st, 1, b);
+    assert_int_equal(store_step(st, &f->e), STORE_ROW);
+    assert_string_equal(store_column_text(st, 0), "{\"x\":2}");
+    store_finalize(st);
+
+    tamper(f, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 102");
+    assert_int_equal(append_deferred(f, &a, &b), 0);
+    assert_int_equal(a, N_EVENTS + 3);
+    assert_int_equal(b, N_EVENTS + 4);
+    expect_tampered(f, N_EVENTS + 2, "manque");
+
+    tamper(f, "INSERT INTO journal SELECT 105, recorded_at, type, actor, subject, reason,"
+              " payload, hash FROM journal WHERE seq = 104");
+    assert_int_equal(append_deferred(f, &a, &b), -1);
+    assert_int_equal(f->e.code, ERR_CONFLICT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_known_vector),
+        cmocka_unit_test(test_hash_any_payload_size),
+        cmocka_unit_test_setup_teardown(test_deferred_append_after_altered_end, setup_full,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_empty_journal_is_intact, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_append_and_verify, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_append_refused, setup_full, teardown),
