@@ -4,15 +4,21 @@
  * events in one transaction does not ask the store the same questions again
  * and again, nor write the same row once per event.
  *
- * Four things, all valid for one transaction only (the caller drops the
+ * Five things, all valid for one transaction only (the caller drops the
  * bulk when it rolls back):
  *   - the identifier counters: case_id_observe moves them here, and
  *     case_bulk_flush writes them once, before the commit;
  *   - the sites already found in the referential (case_site_parse);
  *   - the validity periods of communes (person_commune_check): a commune
  *     is looked up once, then every date is checked in memory;
- *   - each dossier's row as the last event wrote it (dossier.c: the only
- *     writer of that table), so that an operation does not read it back.
+ *   - each dossier's row as the last event left it (dossier.c: the only
+ *     writer of that table), so that an operation does not read it back,
+ *     and writes a changed row once, from case_bulk_flush; the commission
+ *     sessions created in the transaction (session.c);
+ *   - the persons created in the transaction (their birth date) and the
+ *     households created in it with every stay written since (household.c:
+ *     the only writer of household_member), so that an arrival is checked
+ *     without a look-up when these say nothing stands in its way.
  * The referential does not change during an import or a replay (ref_load
  * is another transaction), so what is read of it stays true. A question
  * the memory cannot answer, and every refusal, goes to the store as
@@ -102,6 +108,8 @@ int case_bulk_flush(struct case_ctx *c, struct err *e)
 
     if (!b)
         return 0;
+    if (case_bulk_dossiers_flush(c, e) != 0)
+        return -1;
     /* in the order the kinds were first seen, as the rows would have been written */
     for (size_t i = 0; i < b->norder; i++) {
         int k = b->order[i] - 'A';
@@ -122,6 +130,56 @@ int case_bulk_flush(struct case_ctx *c, struct err *e)
     }
     b->norder = 0;
     return 0;
+}
+
+void case_bulk_person_put(struct case_bulk *b, const char *id, date_t birth)
+{
+    date_t *v = arena_alloc(&b->arena, sizeof(*v));
+
+    *v = birth;
+    case_bulk_put(b, &b->persons, id, v);
+}
+
+const date_t *case_bulk_person_birth(struct case_bulk *b, const char *id)
+{
+    return case_bulk_get(&b->persons, id);
+}
+
+void case_bulk_household_put(struct case_bulk *b, const char *id, date_t created)
+{
+    struct case_bulk_household *h = arena_alloc(&b->arena, sizeof(*h));
+
+    h->created = created;
+    h->stays = NULL;
+    h->tail = &h->stays;
+    case_bulk_put(b, &b->households, id, h);
+}
+
+struct case_bulk_household *case_bulk_household_get(struct case_bulk *b, const char *id)
+{
+    return case_bulk_get(&b->households, id);
+}
+
+void case_bulk_stay_add(struct case_bulk *b, struct case_bulk_household *h, const char *person,
+                        bool applicant, const char *from)
+{
+    struct case_bulk_stay *s = arena_alloc(&b->arena, sizeof(*s));
+
+    s->person = arena_strdup(&b->arena, person);
+    s->from = arena_strdup(&b->arena, from);
+    s->to = NULL;
+    s->applicant = applicant;
+    s->next = NULL;
+    *h->tail = s;
+    h->tail = &s->next;
+}
+
+void case_bulk_stay_end(struct case_bulk *b, struct case_bulk_household *h, const char *person,
+                        const char *from, const char *to)
+{
+    for (struct case_bulk_stay *s = h->stays; s; s = s->next)
+        if (!strcmp(s->person, person) && !strcmp(s->from, from))
+            s->to = arena_strdup(&b->arena, to);
 }
 
 /* A commune's versions, as the days they begin and end (DATE_MAX: still valid). */

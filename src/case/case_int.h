@@ -123,15 +123,46 @@ struct case_bulk {
     int64_t next[CASE_BULK_KINDS]; /* counters to write (0: unchanged), by kind - 'A' */
     char order[CASE_BULK_KINDS];   /* the kinds in the order first seen (rows in that order) */
     size_t norder;
-    struct case_bulk_map sites;    /* "mds:calaisis" -> non-NULL: exists */
-    struct case_bulk_map communes; /* INSEE code -> its validity periods */
-    struct case_bulk_map dossiers; /* id -> struct dossier_row as last written (dossier.c) */
+    struct case_bulk_map sites;      /* "mds:calaisis" -> non-NULL: exists */
+    struct case_bulk_map communes;   /* INSEE code -> its validity periods */
+    struct case_bulk_map dossiers;   /* id -> the dossier's row as last changed (dossier.c) */
+    struct case_bulk_map sessions;   /* id -> struct case_bulk_session, created since */
+    struct case_bulk_map persons;    /* id -> date_t birth date: persons created since */
+    struct case_bulk_map households; /* id -> struct case_bulk_household, created since */
+    /* dossier.c: the rows changed since they were written (case_bulk_dossiers_flush) */
+    struct case_bulk_unwritten *unwritten;
+};
+
+/*
+ * A stay in a household written in the bulk's transaction (ISO dates as
+ * written, to NULL while current), in the order written.
+ */
+struct case_bulk_stay {
+    const char *person, *from, *to;
+    bool applicant; /* role demandeur */
+    struct case_bulk_stay *next;
+};
+
+/*
+ * A household created in the bulk's transaction: every row of
+ * household_member it has was written since, so its stays here are all of
+ * them (household.c records each one as it writes it).
+ */
+struct case_bulk_household {
+    date_t created;
+    struct case_bulk_stay *stays, **tail;
 };
 
 void case_bulk_init(struct case_bulk *b);
 void case_bulk_release(struct case_bulk *b);
 /* Write what c->bulk holds back (the counters); nothing when c->bulk is NULL. */
 int case_bulk_flush(struct case_ctx *c, struct err *e);
+/*
+ * Write the dossier rows that operations changed since they were written
+ * (dossier.c; called by case_bulk_flush): during an import or a replay a
+ * dossier's row is written once at the end rather than at every operation.
+ */
+int case_bulk_dossiers_flush(struct case_ctx *c, struct err *e);
 /* The value stored under key, NULL when none. */
 void *case_bulk_get(struct case_bulk_map *m, const char *key);
 /*
@@ -140,6 +171,21 @@ void *case_bulk_get(struct case_bulk_map *m, const char *key);
  */
 const char *case_bulk_str(struct case_bulk *b, const char *cur, const char *s);
 void case_bulk_put(struct case_bulk *b, struct case_bulk_map *m, const char *key, void *value);
+/*
+ * Persons and households created in the transaction (person.c, household.c),
+ * recorded once their row is written. The getters answer NULL for any other
+ * (one the database held before): the caller then asks the store.
+ */
+void case_bulk_person_put(struct case_bulk *b, const char *id, date_t birth);
+const date_t *case_bulk_person_birth(struct case_bulk *b, const char *id);
+void case_bulk_household_put(struct case_bulk *b, const char *id, date_t created);
+struct case_bulk_household *case_bulk_household_get(struct case_bulk *b, const char *id);
+/* A stay written: added (from, current), or ended (to, the stay from from). */
+void case_bulk_stay_add(struct case_bulk *b, struct case_bulk_household *h, const char *person,
+                        bool applicant, const char *from);
+void case_bulk_stay_end(struct case_bulk *b, struct case_bulk_household *h, const char *person,
+                        const char *from, const char *to);
+
 /*
  * Does the commune exist on day, by its periods read once? false also on a
  * store error (e->code then set): the caller asks the store, which words

@@ -79,14 +79,35 @@ struct rules_value case_rule_value(void *ctx, const char *name)
     return f ? fact_value(f, json_object_get(env->facts, name)) : rules_value_absent();
 }
 
-/* Birth date and sex of the dossier's person, if it has one. */
+static void name_of_person(void *ctx, const char *name)
+{
+    if (!strcmp(name, CATALOG_ENV_BIRTH) || !strcmp(name, CATALOG_ENV_SEX))
+        *(bool *)ctx = true;
+}
+
+/* Does a rule of d (eligibility or amount) name the person's birth date or sex? */
+static bool rules_name_person(const struct catalog_dispositif *d)
+{
+    bool named = false;
+
+    for (size_t i = 0; i < d->neligibility && !named; i++)
+        rules_names(d->eligibility[i].expr, name_of_person, &named);
+    if (d->amount && !named)
+        rules_names(d->amount, name_of_person, &named);
+    return named;
+}
+
+/*
+ * Birth date and sex of the dossier's person, if it has one and the rules
+ * of its dispositif name them (nothing else reads them).
+ */
 static int env_person(struct case_ctx *c, const struct dossier_row *r, struct case_rule_env *env,
                       struct err *e)
 {
     struct store_stmt *q;
     int rc = 0;
 
-    if (!r->person)
+    if (!r->person || !rules_name_person(r->disp))
         return 0;
     q = store_prepare(c->store, "SELECT birth_date, sex FROM person WHERE id = ?", e);
     if (!q)
@@ -310,46 +331,45 @@ int dossier_apply_decided(struct case_ctx *c, json_t *p, const struct dossier_ro
     if (store_step_done(q, e) != 0)
         return -1;
     /* decided: the dossier leaves the session's agenda (an adjourned one is scheduled again) */
-    if (outcome == OUTCOME_ACCORD)
+    if (outcome == OUTCOME_ACCORD) {
         out->next.granted = amount >= 0 ? amount : -1;
+        if (r->accorded_known && (!r->accorded || strcmp(date, r->accorded) > 0))
+            out->next.accorded = date;
+    }
     out->next.session = NULL;
     return 0;
 }
 
 /* ---- dossier.paid --------------------------------------------------------- */
 
-int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *r, const char *date,
-                       int64_t seq, struct dossier_step_out *out, struct err *e)
+/*
+ * A payment refused by a check made after the one the schema does when all
+ * goes well (the payment's primary key): if the payment exists, that is the
+ * refusal, as when it was checked first. Returns -1, e holding the refusal.
+ */
+static int paid_refusal(struct case_ctx *c, const char *vid, struct err *e)
 {
-    const char *vid, *decided = NULL;
-    int64_t amount;
-    struct store_stmt *q;
-    bool found;
+    struct err probe;
+    bool found = false;
 
-    if (case_get_str(c, p, "versement", true, &vid, e) != 0 ||
-        case_get_money(c, p, "montant", true, &amount, e) != 0)
-        return -1;
-    if (amount == 0)
-        return err_set(e, ERR_INVALID, "versement sur le dossier %s : le montant doit être positif",
-                       r->id);
-    if (dossier_exists(c, "SELECT 1 FROM payment WHERE id = ?", &found, e, vid,
+    err_clear(&probe);
+    if (dossier_exists(c, "SELECT 1 FROM payment WHERE id = ?", &found, &probe, vid,
                        (const char *)NULL) != 0)
-        return -1;
-    if (found)
-        return err_set(e, ERR_CONFLICT, "le versement %s existe déjà", vid);
-    if (r->granted < 0) {
-        err_set(e, ERR_CONFLICT, "aucun montant accordé sur le dossier %s : versement impossible",
-                r->id);
-        return err_hint(e, "une décision d'accord avec un montant précède tout versement");
-    }
-    if (r->paid + amount > r->granted) {
-        err_set(e, ERR_INVALID,
-                "versement de %s refusé : le total versé (%s) dépasserait le montant accordé (%s) "
-                "sur le dossier %s",
-                euros(c, amount), euros(c, r->paid + amount), euros(c, r->granted), r->id);
-        return err_detail(e, "déjà versé %s, reste à verser %s", euros(c, r->paid),
-                          euros(c, r->granted - r->paid));
-    }
+        *e = probe;
+    else if (found)
+        err_set(e, ERR_CONFLICT, "le versement %s existe déjà", vid);
+    return -1;
+}
+
+/* The date of the dossier's last accord (NULL: none), from r when known. */
+static int last_accord(struct case_ctx *c, const struct dossier_row *r, const char **decided,
+                       struct err *e)
+{
+    struct store_stmt *q;
+
+    *decided = r->accorded;
+    if (r->accorded_known)
+        return 0;
     q = store_prepare(
         c->store, "SELECT MAX(decided_on) FROM decision WHERE dossier = ? AND outcome = 'accord'",
         e);
@@ -357,17 +377,52 @@ int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *
         return -1;
     store_bind_text_static(q, 1, r->id);
     if (store_step(q, e) == STORE_ROW)
-        decided = dossier_col_str(c, q, 0);
+        *decided = dossier_col_str(c, q, 0);
     store_finalize(q);
-    if (e->code != ERR_OK)
+    return e->code == ERR_OK ? 0 : -1;
+}
+
+int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *r, const char *date,
+                       int64_t seq, struct dossier_step_out *out, struct err *e)
+{
+    const char *vid, *decided;
+    int64_t amount;
+    struct store_stmt *q;
+    struct err refused;
+
+    if (case_get_str(c, p, "versement", true, &vid, e) != 0 ||
+        case_get_money(c, p, "montant", true, &amount, e) != 0)
         return -1;
-    if (decided && strcmp(date, decided) < 0)
-        return err_set(e, ERR_INVALID,
-                       "versement du %s antérieur à la décision d'accord du %s (dossier %s)", date,
-                       decided, r->id);
+    if (amount == 0)
+        return err_set(e, ERR_INVALID, "versement sur le dossier %s : le montant doit être positif",
+                       r->id);
+    /* a payment already recorded is refused by the insert, see paid_refusal */
+    if (r->granted < 0) {
+        err_set(e, ERR_CONFLICT, "aucun montant accordé sur le dossier %s : versement impossible",
+                r->id);
+        err_hint(e, "une décision d'accord avec un montant précède tout versement");
+        return paid_refusal(c, vid, e);
+    }
+    if (r->paid + amount > r->granted) {
+        err_set(e, ERR_INVALID,
+                "versement de %s refusé : le total versé (%s) dépasserait le montant accordé (%s) "
+                "sur le dossier %s",
+                euros(c, amount), euros(c, r->paid + amount), euros(c, r->granted), r->id);
+        err_detail(e, "déjà versé %s, reste à verser %s", euros(c, r->paid),
+                   euros(c, r->granted - r->paid));
+        return paid_refusal(c, vid, e);
+    }
+    if (last_accord(c, r, &decided, e) != 0)
+        return -1;
+    if (decided && strcmp(date, decided) < 0) {
+        err_set(e, ERR_INVALID,
+                "versement du %s antérieur à la décision d'accord du %s (dossier %s)", date,
+                decided, r->id);
+        return paid_refusal(c, vid, e);
+    }
 
     if (case_id_observe(c, 'V', vid, e) != 0)
-        return -1;
+        return paid_refusal(c, vid, e);
     q = store_prepare(c->store,
                       "INSERT INTO payment(id, dossier, paid_on, amount_cents, seq) "
                       "VALUES (?, ?, ?, ?, ?)",
@@ -379,8 +434,13 @@ int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *
     store_bind_text_static(q, 3, date);
     store_bind_int64(q, 4, amount);
     store_bind_int64(q, 5, seq);
-    if (store_step_done(q, e) != 0)
-        return -1;
+    err_clear(&refused);
+    if (store_step_done(q, &refused) != 0) {
+        *e = refused;
+        return refused.code == ERR_CONFLICT ? paid_refusal(c, vid, e) : -1;
+    }
     out->next.paid = r->paid + amount;
+    out->next.accorded_known = true;
+    out->next.accorded = decided;
     return 0;
 }

@@ -72,22 +72,46 @@ int case_person_exists(struct case_ctx *c, const char *field, const char *id, st
 }
 
 /*
- * Remember r as the dossier's row for the rest of an import or a replay
- * (c->bulk): called after each write of the row, with the row as written.
+ * A dossier's row as an import or a replay remembers it (c->bulk->dossiers),
+ * with what is needed to write it later: an operation changes it here only,
+ * and case_bulk_dossiers_flush writes every changed row once, before the
+ * commit. The dossier table has no other writer, and nothing an import or a
+ * replay does reads the columns an operation changes but dossier_row_load,
+ * which reads this memory first.
  */
-static void row_remember(struct case_ctx *c, const struct dossier_row *r)
+struct bulk_dossier {
+    struct dossier_row row;
+    int64_t seq;               /* the row's seq column, when unwritten */
+    bool unwritten;            /* changed since written: on the unwritten list */
+    struct bulk_dossier *next; /* the next unwritten row */
+};
+
+/* The unwritten rows, in the order they were first changed. */
+struct case_bulk_unwritten {
+    struct bulk_dossier *head, **tail;
+};
+
+/*
+ * Remember r as the dossier's row for the rest of an import or a replay
+ * (c->bulk): called after each write of the row, with the row as written,
+ * or, with unwritten, after an operation changed it (seq: the operation's).
+ */
+static void row_remember(struct case_ctx *c, const struct dossier_row *r, bool unwritten,
+                         int64_t seq)
 {
     struct case_bulk *b = c->bulk;
+    struct bulk_dossier *bd;
     struct dossier_row *m;
 
     if (!b)
         return;
-    m = case_bulk_get(&b->dossiers, r->id);
-    if (!m) {
-        m = arena_calloc(&b->arena, 1, sizeof(*m));
-        m->id = arena_strdup(&b->arena, r->id);
-        case_bulk_put(b, &b->dossiers, m->id, m);
+    bd = case_bulk_get(&b->dossiers, r->id);
+    if (!bd) {
+        bd = arena_calloc(&b->arena, 1, sizeof(*bd));
+        bd->row.id = arena_strdup(&b->arena, r->id);
+        case_bulk_put(b, &b->dossiers, bd->row.id, bd);
     }
+    m = &bd->row;
     m->dispositif = case_bulk_str(b, m->dispositif, r->dispositif);
     m->disp = r->disp;
     m->beneficiary_type = case_bulk_str(b, m->beneficiary_type, r->beneficiary_type);
@@ -107,6 +131,65 @@ static void row_remember(struct case_ctx *c, const struct dossier_row *r)
     m->granted = r->granted;
     m->paid = r->paid;
     m->session = case_bulk_str(b, m->session, r->session);
+    m->accorded_known = r->accorded_known;
+    m->accorded = case_bulk_str(b, m->accorded, r->accorded);
+    if (!unwritten)
+        return;
+    bd->seq = seq;
+    if (!bd->unwritten) {
+        if (!b->unwritten) {
+            b->unwritten = arena_calloc(&b->arena, 1, sizeof(*b->unwritten));
+            b->unwritten->tail = &b->unwritten->head;
+        }
+        bd->unwritten = true;
+        bd->next = NULL;
+        *b->unwritten->tail = bd;
+        b->unwritten->tail = &bd->next;
+    }
+}
+
+/* Write the columns an operation changes of r, with its seq. */
+static int row_update(struct case_ctx *c, const struct dossier_row *r, int64_t seq, struct err *e)
+{
+    struct store_stmt *q =
+        store_prepare(c->store,
+                      "UPDATE dossier SET state = ?, closed_on = ?, seq = ?, facts = ?, "
+                      "session = ?, granted_cents = ?, paid_cents = ?, measure_start = ?, "
+                      "measure_end = ? WHERE id = ?",
+                      e);
+
+    if (!q)
+        return -1;
+    store_bind_text_static(q, 1, r->state);
+    store_bind_text_static(q, 2, r->closed);
+    store_bind_int64(q, 3, seq);
+    store_bind_text_static(q, 4, r->facts);
+    store_bind_text_static(q, 5, r->session);
+    if (r->granted >= 0)
+        store_bind_int64(q, 6, r->granted);
+    else
+        store_bind_null(q, 6);
+    store_bind_int64(q, 7, r->paid);
+    store_bind_text_static(q, 8, r->measure_start);
+    store_bind_text_static(q, 9, r->measure_end);
+    store_bind_text_static(q, 10, r->id);
+    return store_step_done(q, e);
+}
+
+int case_bulk_dossiers_flush(struct case_ctx *c, struct err *e)
+{
+    struct case_bulk_unwritten *u = c->bulk ? c->bulk->unwritten : NULL;
+
+    if (!u)
+        return 0;
+    for (struct bulk_dossier *bd = u->head; bd; bd = bd->next) {
+        if (row_update(c, &bd->row, bd->seq, e) != 0)
+            return -1;
+        bd->unwritten = false;
+    }
+    u->head = NULL;
+    u->tail = &u->head;
+    return 0;
 }
 
 int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, struct err *e)
@@ -115,9 +198,9 @@ int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, 
     int rc;
 
     if (c->bulk) {
-        const struct dossier_row *m = case_bulk_get(&c->bulk->dossiers, id);
+        const struct bulk_dossier *m = case_bulk_get(&c->bulk->dossiers, id);
         if (m) {
-            *r = *m;
+            *r = m->row;
             return 0;
         }
     }
@@ -164,18 +247,26 @@ int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, 
     if (date_parse_iso(r->opened, strlen(r->opened), &r->opened_day, e) != 0)
         return -1;
     r->disp = catalog_find(c->cat, r->dispositif);
-    row_remember(c, r);
+    row_remember(c, r, false, 0);
     return 0;
 }
 
 int dossier_session_load(struct case_ctx *c, const char *id, struct dossier_session *s,
                          struct err *e)
 {
-    struct store_stmt *q = store_prepare(
-        c->store, "SELECT id, session_date, state FROM commission_session WHERE id = ?", e);
+    const struct case_bulk_session *m = case_bulk_session(c, id);
+    struct store_stmt *q;
     int rc;
 
     memset(s, 0, sizeof(*s));
+    if (m) {
+        s->id = id;
+        s->date = m->date;
+        s->state = m->state;
+        return 0;
+    }
+    q = store_prepare(c->store,
+                      "SELECT id, session_date, state FROM commission_session WHERE id = ?", e);
     if (!q)
         return -1;
     store_bind_text_static(q, 1, id);
@@ -255,10 +346,17 @@ static bool starts_awaiting_pieces(const struct catalog_workflow *w)
     return false;
 }
 
-/* The facts object of a row (new reference), or NULL with e set. */
-json_t *dossier_row_facts(const struct dossier_row *r, struct err *e)
+/*
+ * The facts object of a row (new reference), or NULL with e set; *canonical
+ * (may be NULL) tells whether r->facts is json_dump_sorted's text of it.
+ */
+static json_t *row_facts(const struct dossier_row *r, bool *canonical, struct err *e)
 {
-    json_t *f = json_parse(r->facts, strlen(r->facts), "dossier", 0, e);
+    struct json_canon canon = {0};
+    json_t *f = json_parse_canon(r->facts, strlen(r->facts), "dossier", 0, &canon, e);
+
+    if (canonical)
+        *canonical = f && canon.whole;
 
     if (f && !json_is_object(f)) {
         json_decref(f);
@@ -266,6 +364,11 @@ json_t *dossier_row_facts(const struct dossier_row *r, struct err *e)
         return NULL;
     }
     return f;
+}
+
+json_t *dossier_row_facts(const struct dossier_row *r, struct err *e)
+{
+    return row_facts(r, NULL, e);
 }
 
 const char *dossier_json_text(struct case_ctx *c, json_t *v)
@@ -317,10 +420,43 @@ static int benef_read(struct case_ctx *c, const char *person, const char *househ
     return rc < 0 ? -1 : 0;
 }
 
-/* Check the beneficiary and the person / household fields of an opening. */
+/*
+ * Is person a member of household on day (both exist then)? For a
+ * household created in an import's or a replay's transaction, the bulk
+ * holds every stay it has (household.c): the same comparison of ISO texts
+ * as the statement's, in memory.
+ */
+static int member_read(struct case_ctx *c, const char *person, const char *household,
+                       const char *day, bool *member, struct err *e)
+{
+    const struct case_bulk_household *h =
+        c->bulk ? case_bulk_household_get(c->bulk, household) : NULL;
+
+    if (h) {
+        *member = false;
+        for (const struct case_bulk_stay *s = h->stays; s && !*member; s = s->next)
+            *member = !strcmp(s->person, person) && strcmp(s->from, day) <= 0 &&
+                      (!s->to || strcmp(s->to, day) >= 0);
+        return 0;
+    }
+    return dossier_exists(c,
+                          "SELECT 1 FROM household_member WHERE household = ?1 AND person = ?2 "
+                          "AND valid_from <= ?3 AND (valid_to IS NULL OR valid_to >= ?3)",
+                          member, e, household, person, day, (const char *)NULL);
+}
+
+/*
+ * Check the beneficiary and the person / household fields of an opening.
+ * With full false, only what the dossier's insert does not check when all
+ * goes well: its foreign keys refuse an unknown person or household, so
+ * what is left is whether the person belongs to the household, when both
+ * are named (a member exists, and so does the household). When that says
+ * no, or when a later check or the insert refuses the event, the full check
+ * words the refusal (opened_refusal), in the order it always had.
+ */
 static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif *d,
                              const char *benef, const char **person, const char **household,
-                             const char *date, date_t day, struct err *e)
+                             const char *date, date_t day, bool full, struct err *e)
 {
     struct benef_rows b;
     bool found = false;
@@ -332,6 +468,18 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
                            "dossier d'une personne : « personne » (%s) doit être le bénéficiaire "
                            "(%s)",
                            *person, benef);
+        if (!full) {
+            if (!*household) {
+                *person = benef;
+                return 0;
+            }
+            if (member_read(c, benef, *household, date, &found, e) != 0)
+                return -1;
+            if (found) {
+                *person = benef;
+                return 0;
+            }
+        }
         if (benef_read(c, benef, *household, date, &b, e) != 0)
             return -1;
         if (!b.person)
@@ -350,6 +498,18 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
             return err_set(e, ERR_INVALID,
                            "dossier d'un foyer : « foyer » (%s) doit être le bénéficiaire (%s)",
                            *household, benef);
+        if (!full) {
+            if (!*person) {
+                *household = benef;
+                return 0;
+            }
+            if (member_read(c, *person, benef, date, &found, e) != 0)
+                return -1;
+            if (found) {
+                *household = benef;
+                return 0;
+            }
+        }
         if (benef_read(c, *person, benef, date, &b, e) != 0)
             return -1;
         if (!b.household) {
@@ -395,12 +555,15 @@ static int check_beneficiary(struct case_ctx *c, const struct catalog_dispositif
 }
 
 /*
- * A dossier.opened refused by a check made after the one the schema does
- * when all goes well (the dossier's primary key): if the dossier exists,
- * that is the refusal, as when it was checked first. Returns -1, e holding
- * the refusal.
+ * A dossier.opened refused by a check made after those the schema does
+ * when all goes well (the dossier's primary key, then the beneficiary's
+ * existence, see check_beneficiary), or by the insert: if the dossier
+ * exists, that is the refusal, else the beneficiary's full check's, as when
+ * they were made first. Returns -1, e holding the refusal.
  */
-static int opened_refusal(struct case_ctx *c, const char *id, struct err *e)
+static int opened_refusal(struct case_ctx *c, const char *id, const struct catalog_dispositif *d,
+                          const char *benef, const char *person, const char *household,
+                          const char *date, date_t day, struct err *e)
 {
     struct err probe;
     bool found = false;
@@ -411,12 +574,15 @@ static int opened_refusal(struct case_ctx *c, const char *id, struct err *e)
         *e = probe;
     else if (found)
         err_set(e, ERR_CONFLICT, "le dossier %s existe déjà", id);
+    else if (check_beneficiary(c, d, benef, &person, &household, date, day, true, &probe) != 0)
+        *e = probe;
     return -1;
 }
 
 int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
 {
     const char *id, *code, *btype, *benef, *person, *household, *site, *date, *grid, *scode;
+    const char *given_person, *given_household; /* as the event gives them */
     date_t day;
     json_t *facts = json_object_get(p, "faits");
     const struct catalog_dispositif *d;
@@ -434,6 +600,8 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
         case_get_str(c, p, "site", true, &site, e) ||
         case_get_date(c, p, "date", true, &date, &day, e))
         return -1;
+    given_person = person;
+    given_household = household;
     if (json_is_null(facts))
         facts = NULL;
 
@@ -451,12 +619,13 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
         return err_set(e, ERR_INVALID,
                        "dispositif %s : bénéficiaire de type « %s » attendu, « %s » reçu", d->code,
                        catalog_beneficiary_code(d->beneficiary), btype);
-    /* a dossier already opened is refused by the insert, see opened_refusal */
-    if (check_beneficiary(c, d, benef, &person, &household, date, day, e) != 0 ||
+    /* a dossier already opened, an unknown person or household are refused by
+       the insert, see opened_refusal */
+    if (check_beneficiary(c, d, benef, &person, &household, date, day, false, e) != 0 ||
         case_site_parse(c, site, &grid, &scode, e) != 0 ||
         !(t = catalog_transition(d, OP_OUVRIR, NULL, e)) ||
         case_check_facts(c, d, facts, !starts_awaiting_pieces(d->workflow), e) != 0)
-        return opened_refusal(c, id, e);
+        return opened_refusal(c, id, d, benef, given_person, given_household, date, day, e);
 
     /* valid: write */
     q = store_prepare(c->store,
@@ -483,7 +652,9 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
     err_clear(&refused);
     if (store_step_done(q, &refused) != 0) {
         *e = refused;
-        return refused.code == ERR_CONFLICT ? opened_refusal(c, id, e) : -1;
+        return refused.code == ERR_CONFLICT || refused.code == ERR_INVALID
+                   ? opened_refusal(c, id, d, benef, given_person, given_household, date, day, e)
+                   : -1;
     }
     if (case_id_observe(c, 'D', id, e) != 0)
         return -1;
@@ -517,7 +688,8 @@ int case_apply_dossier_opened(struct case_ctx *c, json_t *p, int64_t seq, struct
         row.opened_day = day;
         row.granted = -1;
         row.paid = 0;
-        row_remember(c, &row);
+        row.accorded_known = true; /* no decision yet */
+        row_remember(c, &row, false, 0);
     }
     return 0;
 }
@@ -576,20 +748,24 @@ static int apply_facts(struct case_ctx *c, json_t *p, const struct dossier_row *
                        struct dossier_row *next, struct err *e)
 {
     json_t *add = json_object_get(p, "faits"), *all;
+    bool canonical;
     int rc = -1;
 
     if (add && !json_is_null(add) && !json_is_object(add))
         return err_set(e, ERR_INVALID, "événement %s : « faits » doit être un objet JSON",
                        case_current_type(c));
-    all = dossier_row_facts(r, e);
+    all = row_facts(r, &canonical, e);
     if (!all)
         return -1;
-    if (add && json_is_object(add))
+    if (add && json_is_object(add) && json_object_size(add) > 0) {
         json_object_update(all, add);
+        canonical = false;
+    }
     /* completing or instructing a dossier makes it complete: every required fact */
     if (case_check_facts(c, r->disp, all, true, e) != 0)
         goto out;
-    next->facts = dossier_json_text(c, all);
+    /* the facts as json_dump_sorted writes them: the row's text when it is that already */
+    next->facts = canonical ? r->facts : dossier_json_text(c, all);
     rc = 0;
 out:
     json_decref(all);
@@ -601,8 +777,9 @@ static int apply_scheduled(struct case_ctx *c, json_t *p, const struct dossier_r
 {
     const char *sid;
     struct dossier_session s;
+    struct case_bulk_session *m;
     struct store_stmt *q;
-    bool found;
+    struct err refused;
     int64_t pos = 1;
 
     if (case_get_str(c, p, "seance", true, &sid, e) != 0 ||
@@ -614,22 +791,22 @@ static int apply_scheduled(struct case_ctx *c, json_t *p, const struct dossier_r
     if (strcmp(s.date, date) < 0)
         return err_set(e, ERR_INVALID, "la séance %s (%s) a lieu avant la date d'inscription (%s)",
                        sid, s.date, date);
-    if (dossier_exists(c, "SELECT 1 FROM session_agenda WHERE session = ? AND dossier = ?", &found,
-                       e, sid, r->id, (const char *)NULL))
-        return -1;
-    if (found)
-        return err_set(e, ERR_CONFLICT, "le dossier %s est déjà à l'ordre du jour de la séance %s",
-                       r->id, sid);
-    q = store_prepare(
-        c->store, "SELECT COALESCE(MAX(position), 0) + 1 FROM session_agenda WHERE session = ?", e);
-    if (!q)
-        return -1;
-    store_bind_text_static(q, 1, sid);
-    if (store_step(q, e) == STORE_ROW)
-        pos = store_column_int64(q, 0);
-    store_finalize(q);
-    if (e->code != ERR_OK)
-        return -1;
+    /* a dossier already on the agenda is refused by the insert (the primary key) */
+    if ((m = case_bulk_session(c, sid)) != NULL) {
+        pos = m->next_position;
+    } else {
+        q = store_prepare(
+            c->store, "SELECT COALESCE(MAX(position), 0) + 1 FROM session_agenda WHERE session = ?",
+            e);
+        if (!q)
+            return -1;
+        store_bind_text_static(q, 1, sid);
+        if (store_step(q, e) == STORE_ROW)
+            pos = store_column_int64(q, 0);
+        store_finalize(q);
+        if (e->code != ERR_OK)
+            return -1;
+    }
     q = store_prepare(c->store,
                       "INSERT INTO session_agenda(session, dossier, position) VALUES (?, ?, ?)", e);
     if (!q)
@@ -637,8 +814,16 @@ static int apply_scheduled(struct case_ctx *c, json_t *p, const struct dossier_r
     store_bind_text_static(q, 1, sid);
     store_bind_text_static(q, 2, r->id);
     store_bind_int64(q, 3, pos);
-    if (store_step_done(q, e) != 0)
+    err_clear(&refused);
+    if (store_step_done(q, &refused) != 0) {
+        *e = refused;
+        if (refused.code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "le dossier %s est déjà à l'ordre du jour de la séance %s",
+                    r->id, sid);
         return -1;
+    }
+    if (m)
+        m->next_position = pos + 1;
     next->session = sid;
     return 0;
 }
@@ -758,31 +943,13 @@ int case_apply_dossier_op(struct case_ctx *c, json_t *p, int64_t seq, struct err
     closed = NULL;
     if (state_final(r.disp->workflow, out.to))
         closed = state_final(r.disp->workflow, r.state) && r.closed ? r.closed : date;
-    /* the new state and every column the op changed, in one statement */
-    q = store_prepare(c->store,
-                      "UPDATE dossier SET state = ?, closed_on = ?, seq = ?, facts = ?, "
-                      "session = ?, granted_cents = ?, paid_cents = ?, measure_start = ?, "
-                      "measure_end = ? WHERE id = ?",
-                      e);
-    if (!q)
-        return -1;
-    store_bind_text_static(q, 1, out.to);
-    store_bind_text_static(q, 2, closed);
-    store_bind_int64(q, 3, seq);
-    store_bind_text_static(q, 4, out.next.facts);
-    store_bind_text_static(q, 5, out.next.session);
-    if (out.next.granted >= 0)
-        store_bind_int64(q, 6, out.next.granted);
-    else
-        store_bind_null(q, 6);
-    store_bind_int64(q, 7, out.next.paid);
-    store_bind_text_static(q, 8, out.next.measure_start);
-    store_bind_text_static(q, 9, out.next.measure_end);
-    store_bind_text_static(q, 10, id);
-    if (store_step_done(q, e) != 0)
-        return -1;
     out.next.state = out.to;
     out.next.closed = closed;
-    row_remember(c, &out.next);
-    return 0;
+    /* the new state and every column the op changed, in one statement; during
+       an import or a replay, once for all its operations (case_bulk_dossiers_flush) */
+    if (c->bulk) {
+        row_remember(c, &out.next, true, seq);
+        return 0;
+    }
+    return row_update(c, &out.next, seq, e);
 }

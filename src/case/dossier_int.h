@@ -25,6 +25,10 @@ struct dossier_row {
     int64_t granted;     /* cents, -1 when NULL */
     int64_t paid;        /* cents */
     const char *session; /* session whose agenda the dossier awaits, NULL if none */
+    /* the date of its last accord (NULL: none), when known: an import or a
+       replay knows it for the dossiers it has read or opened (c->bulk) */
+    bool accorded_known;
+    const char *accorded;
 };
 
 /* Load a dossier (ERR_NOT_FOUND with a French message naming id). */
@@ -36,8 +40,8 @@ int dossier_row_load(struct case_ctx *c, const char *id, struct dossier_row *r, 
  * state together with every column the op changed, in one UPDATE.
  */
 struct dossier_step_out {
-    const char *to;     /* target state */
-    const char *motive; /* the step's motive, NULL if none */
+    const char *to;          /* target state */
+    const char *motive;      /* the step's motive, NULL if none */
     struct dossier_row next; /* the row as the op leaves it (a copy of the row loaded) */
 };
 
@@ -57,6 +61,19 @@ int dossier_apply_paid(struct case_ctx *c, json_t *p, const struct dossier_row *
 struct dossier_session {
     const char *id, *date, *state;
 };
+
+/*
+ * A commission session created in an import's or a replay's transaction,
+ * as c->bulk->sessions remembers it (session.c writes the sessions, and
+ * dossier.c their agendas): everything the apply functions read of it.
+ */
+struct case_bulk_session {
+    const char *date, *state, *closed; /* ISO dates as written; closed NULL while open */
+    int64_t next_position;             /* the next position on its agenda */
+};
+
+/* The session id as c->bulk remembers it; NULL without a bulk or when unknown to it. */
+struct case_bulk_session *case_bulk_session(struct case_ctx *c, const char *id);
 /* ERR_NOT_FOUND « séance de commission inconnue ». */
 int dossier_session_load(struct case_ctx *c, const char *id, struct dossier_session *s,
                          struct err *e);

@@ -86,6 +86,8 @@ int case_apply_household_created(struct case_ctx *c, json_t *p, int64_t seq, str
         *e = refused;
         return -1;
     }
+    if (c->bulk)
+        case_bulk_household_put(c->bulk, id, day);
     return case_id_observe(c, 'F', id, e);
 }
 
@@ -162,12 +164,39 @@ static int arrival_read(struct case_ctx *c, const char *household, const char *p
     return rc < 0 ? -1 : 0;
 }
 
+/*
+ * During an import or a replay: true when the bulk knows the household and
+ * the person (both created in the transaction: every stay of the household
+ * is in it) and nothing there stands in the way of the arrival, which
+ * arrival_read would then confirm. false when it does not know them, or
+ * when something would refuse the arrival: arrival_read and the checks
+ * below word it as without a bulk.
+ */
+static bool arrival_clear(struct case_ctx *c, struct case_bulk_household *h, const char *person,
+                          const char *role, const char *iso, date_t day)
+{
+    const date_t *birth;
+    bool applicant = !strcmp(role, "demandeur");
+
+    if (!h || !(birth = case_bulk_person_birth(c->bulk, person)) || day < h->created ||
+        day < *birth)
+        return false;
+    /* as arrival_read's sub-queries: a stay current or ending on or after day (ISO text
+       compared as SQLite compares it), the household's demandeur then */
+    for (const struct case_bulk_stay *s = h->stays; s; s = s->next)
+        if ((!s->to || strcmp(s->to, iso) >= 0) &&
+            (!strcmp(s->person, person) || (applicant && s->applicant)))
+            return false;
+    return true;
+}
+
 int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq, struct err *e)
 {
     const char *household, *person, *role, *iso;
     date_t day, created, birth;
     struct arrival a;
     struct store_stmt *q;
+    struct case_bulk_household *h = NULL;
 
     (void)seq;
     if (case_get_str(c, p, "foyer", true, &household, e) != 0 ||
@@ -179,6 +208,10 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
         err_set(e, ERR_INVALID, "rôle « %s » inconnu dans un foyer", role);
         return err_hint(e, "rôles possibles : demandeur, conjoint, enfant, autre");
     }
+    if (c->bulk)
+        h = case_bulk_household_get(c->bulk, household);
+    if (c->bulk && arrival_clear(c, h, person, role, iso, day))
+        goto insert;
     if (arrival_read(c, household, person, role, iso, &a, e) != 0)
         return -1;
     /* an unknown household or person: the look-ups of one word it */
@@ -208,6 +241,7 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
                         "départ de %s, ou donnez un autre rôle",
                         a.applicant);
     }
+insert:
     q = store_prepare(c->store,
                       "INSERT INTO household_member(household, person, role, valid_from, valid_to) "
                       "VALUES (?, ?, ?, ?, NULL)",
@@ -218,7 +252,11 @@ int case_apply_household_member_added(struct case_ctx *c, json_t *p, int64_t seq
     store_bind_text_static(q, 2, person);
     store_bind_text_static(q, 3, role);
     store_bind_text_static(q, 4, iso);
-    return store_step_done(q, e);
+    if (store_step_done(q, e) != 0)
+        return -1;
+    if (h)
+        case_bulk_stay_add(c->bulk, h, person, !strcmp(role, "demandeur"), iso);
+    return 0;
 }
 
 /* ---- household.member_left --------------------------------------------- */
@@ -229,6 +267,7 @@ int case_apply_household_member_left(struct case_ctx *c, json_t *p, int64_t seq,
     char before[DATE_ISO_LEN];
     date_t day, created, start;
     struct store_stmt *q;
+    struct case_bulk_household *h;
 
     (void)seq;
     if (case_get_str(c, p, "foyer", true, &household, e) != 0 ||
@@ -264,7 +303,11 @@ int case_apply_household_member_left(struct case_ctx *c, json_t *p, int64_t seq,
     store_bind_text_static(q, 2, household);
     store_bind_text_static(q, 3, person);
     store_bind_text_static(q, 4, from);
-    return store_step_done(q, e);
+    if (store_step_done(q, e) != 0)
+        return -1;
+    if (c->bulk && (h = case_bulk_household_get(c->bulk, household)) != NULL)
+        case_bulk_stay_end(c->bulk, h, person, from, before);
+    return 0;
 }
 
 /* ---- organisation.created ---------------------------------------------- */

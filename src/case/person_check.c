@@ -204,11 +204,45 @@ int person_rna_check(const char *rna, struct err *e)
 
 /* ---- free text, phone, e-mail ---- */
 
+/*
+ * True when person_text_check has nothing to refuse in s (n bytes): valid
+ * UTF-8 without control character, at most max bytes, not blank when
+ * required. One pass, for the usual case; a false goes to the checks that
+ * word the refusal.
+ */
+static bool text_plain(const char *s, size_t n, size_t max, bool required)
+{
+    size_t pos = 0;
+    bool blank = true;
+
+    if (n > max)
+        return false;
+    while (pos < n) {
+        unsigned char b = (unsigned char)s[pos];
+        int32_t cp;
+
+        if (b < 0x80) {
+            if (b < 0x20 || b == 0x7F)
+                return false;
+            blank = blank && b == ' ';
+            pos++;
+            continue;
+        }
+        cp = utf8_decode(s, n, &pos);
+        if (cp <= 0x9F) /* malformed (negative), or a C1 control */
+            return false;
+        blank = false;
+    }
+    return !(required && blank);
+}
+
 int person_text_check(const char *field, const char *s, size_t max, bool required, struct err *e)
 {
     size_t n = strlen(s), pos = 0;
     bool blank = true;
 
+    if (text_plain(s, n, max, required))
+        return 0;
     if (!utf8_valid(s, n))
         return err_set(e, ERR_INVALID, "champ « %s » : texte UTF-8 invalide", field);
     if (n > max) {
@@ -283,6 +317,64 @@ const char *person_name_key(struct arena *a, const char *last, const char *first
     if (key.len > 0)
         out = arena_strdup(a, key.buf);
     strbuf_release(&both);
+    strbuf_release(&key);
+    return out;
+}
+
+/*
+ * utf8_fold of s into out when s is printable ASCII: its length, or SIZE_MAX
+ * (out undefined) when s holds another byte. The same rules: letters in
+ * lower case, blanks, apostrophes, backquotes and hyphens a word boundary
+ * (runs as one space, none at either end), every other character kept.
+ */
+static size_t fold_ascii(char *out, const char *s)
+{
+    size_t k = 0;
+    bool sep = false;
+
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if (ch == ' ' || ch == '\'' || ch == '`' || ch == '-') {
+            sep = k > 0;
+            continue;
+        }
+        if (ch < 0x20 || ch >= 0x7F)
+            return SIZE_MAX;
+        if (sep) {
+            out[k++] = ' ';
+            sep = false;
+        }
+        out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+    }
+    return k;
+}
+
+const char *person_name_key_both(struct arena *a, const char *last, const char *first)
+{
+    char buf[2 * PERSON_NAME_MAX + 2];
+    struct strbuf key;
+    const char *out = NULL;
+    size_t n, m;
+
+    /* a name of printable ASCII folded on the stack */
+    if (strlen(last) + strlen(first) + 1 < sizeof(buf) && (n = fold_ascii(buf, last)) != SIZE_MAX) {
+        buf[n] = ' ';
+        if ((m = fold_ascii(buf + n + 1, first)) != SIZE_MAX)
+            return n > 0 && m > 0 ? arena_strndup(a, buf, n + 1 + m) : NULL;
+    }
+    /* utf8_fold works character by character and drops leading and trailing
+       separators: the key of "last first" is the key of last, a space, the
+       key of first, when neither is empty */
+    strbuf_init(&key, 0);
+    utf8_fold(&key, last, strlen(last));
+    n = key.len;
+    if (n > 0) {
+        strbuf_addch(&key, ' ');
+        utf8_fold(&key, first, strlen(first));
+        if (key.len > n + 1)
+            out = arena_strndup(a, key.buf, key.len);
+    }
     strbuf_release(&key);
     return out;
 }
@@ -406,9 +498,15 @@ int person_require(const char *field, const char *value, struct err *e)
 
 int person_birth_date(struct case_ctx *c, const char *person, date_t *birth, struct err *e)
 {
-    struct store_stmt *q = store_prepare(c->store, "SELECT birth_date FROM person WHERE id = ?", e);
+    const date_t *known = c->bulk ? case_bulk_person_birth(c->bulk, person) : NULL;
+    struct store_stmt *q;
     int rc;
 
+    if (known) {
+        *birth = *known; /* created in this import or replay (bulk.c) */
+        return 0;
+    }
+    q = store_prepare(c->store, "SELECT birth_date FROM person WHERE id = ?", e);
     if (!q)
         return -1;
     store_bind_text_static(q, 1, person);

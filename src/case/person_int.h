@@ -83,6 +83,14 @@ int person_email_check(const char *email, struct err *e);
  */
 const char *person_name_key(struct arena *a, const char *last, const char *first);
 
+/*
+ * person_name_key(a, last, first) when both the last name and the first
+ * name hold a letter (neither person_name_key(a, last, "") nor
+ * person_name_key(a, "", first) is NULL), NULL otherwise; each name folded
+ * once. last and first must be valid UTF-8 (person_text_check).
+ */
+const char *person_name_key_both(struct arena *a, const char *last, const char *first);
+
 /* ---- store helpers ---- */
 
 /* The MDS code of commune on iso_day (arena), NULL if none (e->code says if an error). */

@@ -23,7 +23,7 @@
  * be decided and closed only once its date has come.
  */
 #include "core/compat.h"
-#include "case/case_int.h"
+#include "case/dossier_int.h"
 
 #include "core/money.h"
 #include "core/strbuf.h"
@@ -110,6 +110,26 @@ static int session_load(struct case_ctx *c, const char *id, struct session_row *
     return 0;
 }
 
+struct case_bulk_session *case_bulk_session(struct case_ctx *c, const char *id)
+{
+    return c->bulk ? case_bulk_get(&c->bulk->sessions, id) : NULL;
+}
+
+/* Remember a session just created (c->bulk): open, its agenda empty. */
+static void session_remember(struct case_ctx *c, const char *id, const char *date)
+{
+    struct case_bulk *b = c->bulk;
+    struct case_bulk_session *m;
+
+    if (!b)
+        return;
+    m = arena_calloc(&b->arena, 1, sizeof(*m));
+    m->date = arena_strdup(&b->arena, date);
+    m->state = "prevue";
+    m->next_position = 1;
+    case_bulk_put(b, &b->sessions, id, m);
+}
+
 /* "15/03/2026" in the arena. */
 static const char *fr_date(struct case_ctx *c, const char *iso)
 {
@@ -186,7 +206,10 @@ int case_apply_session_created(struct case_ctx *c, json_t *p, int64_t seq, struc
     store_bind_text_static(q, 4, chair);
     store_bind_text_static(q, 5, grid);
     store_bind_text_static(q, 6, code);
-    return store_step_done(q, e);
+    if (store_step_done(q, e) != 0)
+        return -1;
+    session_remember(c, id, date);
+    return 0;
 }
 
 /*
@@ -226,6 +249,7 @@ int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct
 {
     const char *id, *date, *minutes, *undecided;
     struct session_row r;
+    struct case_bulk_session *m;
     struct store_stmt *q;
     size_t n;
     date_t day;
@@ -237,8 +261,18 @@ int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct
         return -1;
     if (check_text("procès-verbal", minutes, SESSION_MINUTES_MAX, true, e) != 0)
         return -1;
-    if (session_load(c, id, &r, e) != 0)
+    if ((m = case_bulk_session(c, id)) != NULL) {
+        /* what is read of the row below */
+        memset(&r, 0, sizeof(r));
+        r.id = id;
+        r.date = m->date;
+        r.state = m->state;
+        r.closed = m->closed;
+        if (date_parse_iso(r.date, strlen(r.date), &r.day, e) != 0)
+            return -1;
+    } else if (session_load(c, id, &r, e) != 0) {
         return -1;
+    }
     if (!strcmp(r.state, "close")) {
         err_set(e, ERR_CONFLICT, "la séance %s est déjà close (le %s)", id, fr_date(c, r.closed));
         return err_hint(e, "« proxima commission minutes %s » imprime son procès-verbal", id);
@@ -270,7 +304,13 @@ int case_apply_session_closed(struct case_ctx *c, json_t *p, int64_t seq, struct
     store_bind_text_static(q, 1, minutes);
     store_bind_text_static(q, 2, date);
     store_bind_text_static(q, 3, id);
-    return store_step_done(q, e);
+    if (store_step_done(q, e) != 0)
+        return -1;
+    if (m) {
+        m->state = "close";
+        m->closed = arena_strdup(&c->bulk->arena, date);
+    }
+    return 0;
 }
 
 /* ---- operations ------------------------------------------------------------ */

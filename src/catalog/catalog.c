@@ -273,10 +273,20 @@ bool catalog_is_capability(const char *code)
 
 /* ---- look-ups ---- */
 
+/*
+ * a and b equal? The first bytes compared in line: most codes a look-up
+ * passes over differ there, and an import looks up every event's
+ * dispositif, facts and states.
+ */
+static inline bool same_code(const char *a, const char *b)
+{
+    return a[0] == b[0] && !strcmp(a, b);
+}
+
 const struct catalog_dispositif *catalog_find(const struct catalog *c, const char *code)
 {
     for (size_t i = 0; code && i < c->ndispositifs; i++)
-        if (!strcmp(c->dispositifs[i].code, code))
+        if (same_code(c->dispositifs[i].code, code))
             return &c->dispositifs[i];
     return NULL;
 }
@@ -300,7 +310,7 @@ const struct catalog_workflow *catalog_workflow(const struct catalog *c, const c
 const struct catalog_fact *catalog_fact(const struct catalog_dispositif *d, const char *code)
 {
     for (size_t i = 0; code && i < d->nfacts; i++)
-        if (!strcmp(d->facts[i].code, code))
+        if (same_code(d->facts[i].code, code))
             return &d->facts[i];
     return NULL;
 }
@@ -324,7 +334,7 @@ const struct catalog_param *catalog_param(const struct catalog_dispositif *d, co
 int catalog_state_index(const struct catalog_workflow *w, const char *state)
 {
     for (size_t i = 0; state && i < w->nstates; i++)
-        if (!strcmp(w->states[i], state))
+        if (same_code(w->states[i], state))
             return (int)i;
     return -1;
 }
@@ -398,7 +408,7 @@ int catalog_param_at(const struct catalog_dispositif *d, const char *code, date_
 static bool from_contains(const struct catalog_transition *t, const char *state)
 {
     for (size_t i = 0; i < t->nfrom; i++)
-        if (!strcmp(t->from[i], state))
+        if (same_code(t->from[i], state))
             return true;
     return false;
 }

@@ -658,6 +658,256 @@ static void test_invalid_openings_and_sites(void **state)
     }
 }
 
+/* ---- during an import or a replay (c->bulk) ---------------------------------- */
+
+#define ROW_SQL                                                                                    \
+    "SELECT state || '|' || quote(closed_on) || '|' || facts || '|' || quote(session) || '|' "     \
+    "|| quote(granted_cents) || '|' || paid_cents || '|' || quote(measure_start) || '|' || "       \
+    "quote(measure_end) FROM dossier WHERE id = ?"
+#define SU_FACTS "{\"montant_demande\": \"300.00\", \"besoin\": \"alimentation\"}"
+
+/* Open a secours d'urgence for h, instruct it, grant 250 € and notify it. */
+static const char *granted_secours(struct fx *f, const char *h)
+{
+    const char *id = open_ok(f, "secours_urgence", h, "2022-03-01", SU_FACTS);
+
+    FX_OK(f, op(f, id, OP_INSTRUIRE, "2022-03-02"));
+    FX_OK(f, decide(f, id, "accord", "250,00", NULL, "2022-03-03"));
+    FX_OK(f, op(f, id, OP_NOTIFIER, "2022-03-04"));
+    return id;
+}
+
+/*
+ * Pay all of it (payments v1 and v2: an import's ids are its file's, a
+ * bulk does not give new ones), then close it.
+ */
+static void pay_and_close(struct fx *f, const char *id, const char *v1, const char *v2)
+{
+    struct case_op_input in = {.date = "2022-03-05", .amount = "150", .payment_id = v1};
+
+    FX_OK(f, case_dossier_op(&f->c, id, OP_PAYER, &in, &f->e));
+    in.date = "2022-03-20";
+    in.amount = "100,00";
+    in.payment_id = v2;
+    FX_OK(f, case_dossier_op(&f->c, id, OP_PAYER, &in, &f->e));
+    in = (struct case_op_input){.date = "2022-03-22", .motive = "aide versée"};
+    FX_OK(f, case_dossier_op(&f->c, id, OP_CLORE, &in, &f->e));
+}
+
+/*
+ * With a bulk, the operations change the dossier's row in memory and
+ * case_bulk_flush writes it once: the same row as without; the refusals of
+ * a payment (a known payment first, a date before the accord remembered)
+ * are the same.
+ */
+static void test_bulk_writes_the_row_once(void **state)
+{
+    struct fx *f = *state;
+    const char *p = fx_person(f, "Perrin", "Jade", "1979-05-05", "F", CALAIS);
+    const char *h = fx_household(f, "Foyer Perrin", p);
+    const char *plain, *bulked, *row;
+    struct case_bulk b;
+
+    plain = granted_secours(f, h);
+    pay_and_close(f, plain, "V0000001", "V0000002");
+    row = fx_text(f, ROW_SQL, plain);
+    assert_string_equal(row, "clos|'2022-03-22'|{\"besoin\":\"alimentation\",\"montant_demande\":"
+                             "\"300.00\"}|NULL|25000|25000|NULL|NULL");
+
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    case_bulk_init(&b);
+    f->c.bulk = &b;
+    bulked = granted_secours(f, h);
+    /* the row as opened until the flush */
+    assert_string_equal(state_of(f, bulked), "depose");
+    {
+        struct case_op_input in = {.date = "2022-03-05", .amount = "300", .payment_id = "V0000001"};
+        FX_FAILS(f, case_dossier_op(&f->c, bulked, OP_PAYER, &in, &f->e), ERR_CONFLICT,
+                 "le versement V0000001 existe déjà");
+        in.amount = "10";
+        in.date = "2022-03-02";
+        FX_FAILS(f, case_dossier_op(&f->c, bulked, OP_PAYER, &in, &f->e), ERR_CONFLICT,
+                 "le versement V0000001 existe déjà");
+        in.payment_id = "V0000003";
+        FX_FAILS(f, case_dossier_op(&f->c, bulked, OP_PAYER, &in, &f->e), ERR_INVALID,
+                 "versement du 2022-03-02 antérieur à la décision d'accord du 2022-03-03");
+        in.amount = "300";
+        FX_FAILS(f, case_dossier_op(&f->c, bulked, OP_PAYER, &in, &f->e), ERR_INVALID,
+                 "dépasserait le montant accordé");
+    }
+    pay_and_close(f, bulked, "V0000003", "V0000004");
+    assert_string_equal(state_of(f, bulked), "depose");
+    FX_OK(f, case_bulk_flush(&f->c, &f->e));
+    f->c.bulk = NULL;
+    case_bulk_release(&b);
+    assert_int_equal(store_commit(f->s, &f->e), 0);
+    assert_string_equal(fx_text(f, ROW_SQL, bulked), row);
+    /* its seq: the last operation's */
+    assert_int_equal(fx_count(f,
+                              "SELECT seq = (SELECT MAX(seq) FROM dossier_step WHERE dossier = ?1) "
+                              "FROM dossier WHERE id = ?1",
+                              bulked, NULL, NULL),
+                     1);
+
+    /* a dossier the bulk did not open: its last accord read from the store, then known */
+    plain = granted_secours(f, h);
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    case_bulk_init(&b);
+    f->c.bulk = &b;
+    {
+        struct case_op_input in = {.date = "2022-03-02", .amount = "10", .payment_id = "V0000005"};
+        FX_FAILS(f, case_dossier_op(&f->c, plain, OP_PAYER, &in, &f->e), ERR_INVALID,
+                 "versement du 2022-03-02 antérieur à la décision d'accord du 2022-03-03");
+        in.date = "2022-03-03";
+        FX_OK(f, case_dossier_op(&f->c, plain, OP_PAYER, &in, &f->e));
+        in.date = "2022-03-02";
+        in.payment_id = "V0000006";
+        FX_FAILS(f, case_dossier_op(&f->c, plain, OP_PAYER, &in, &f->e), ERR_INVALID,
+                 "versement du 2022-03-02 antérieur à la décision d'accord du 2022-03-03");
+    }
+    FX_OK(f, case_bulk_flush(&f->c, &f->e));
+    f->c.bulk = NULL;
+    case_bulk_release(&b);
+    assert_int_equal(store_commit(f->s, &f->e), 0);
+    assert_string_equal(fx_text(f, ROW_SQL, plain),
+                        "paye|NULL|{\"besoin\":\"alimentation\",\"montant_demande\":"
+                        "\"300.00\"}|NULL|25000|1000|NULL|NULL");
+}
+
+/* Open a dossier by its event, in the caller's transaction. */
+static int opened(struct fx *f, const char *text)
+{
+    json_t *ev = fx_json(text);
+    int rc = case_emit(&f->c, "dossier.opened", ev, NULL, &f->e);
+
+    json_decref(ev);
+    return rc;
+}
+
+#define OPENED(id, disp, btype, benef, extra, site, facts)                                         \
+    "{\"id\": \"" id "\", \"dispositif\": \"" disp "\", \"beneficiaire_type\": \"" btype           \
+    "\", \"beneficiaire\": \"" benef "\", " extra "\"site\": \"" site                              \
+    "\", \"date\": \"2022-03-01\", \"faits\": " facts "}"
+#define AED_OK  "{\"renforcee\": true, \"duree_mois\": 3}"
+#define AED_BAD "{\"renforcee\": true}"
+#define SU_OK   "{\"montant_demande\": \"80.00\", \"besoin\": \"hygiene\"}"
+#define SU_BAD  "{\"montant_demande\": \"80.00\", \"besoin\": \"loisirs\"}"
+
+/*
+ * The refusals of dossier.opened, whose beneficiary's existence the insert
+ * checks when all goes well: each refusal is the one of the first check
+ * that fails, in the order of the checks (the dossier, the beneficiary,
+ * the site, the facts), without a bulk and with one (a household created
+ * in the bulk's transaction: its members are known in memory).
+ */
+static void refusals_of_openings(struct fx *f, const char *p, const char *q, const char *h)
+{
+    char ev[1024];
+
+#define TRY(code, text, ...)                                                                       \
+    do {                                                                                           \
+        snprintf(ev, sizeof(ev), __VA_ARGS__);                                                     \
+        FX_FAILS(f, opened(f, ev), code, text);                                                    \
+    } while (0)
+
+    /* a person dossier (aed); P0000099 does not exist */
+    TRY(ERR_NOT_FOUND, "bénéficiaire : personne inconnue « P0000099 »", "%s",
+        OPENED("D0000100", "aed", "personne", "P0000099", "", "mds:calaisis", AED_OK));
+    TRY(ERR_NOT_FOUND, "bénéficiaire : personne inconnue « P0000099 »", "%s",
+        OPENED("D0000100", "aed", "personne", "P0000099", "", "mds:nulle-part", AED_OK));
+    TRY(ERR_NOT_FOUND, "bénéficiaire : personne inconnue « P0000099 »", "%s",
+        OPENED("D0000100", "aed", "personne", "P0000099", "", "mds:calaisis", AED_BAD));
+    TRY(ERR_CONFLICT, "le dossier D0000001 existe déjà", "%s",
+        OPENED("D0000001", "aed", "personne", "P0000099", "", "mds:nulle-part", AED_BAD));
+    TRY(ERR_NOT_FOUND, "site inconnu",
+        OPENED("D0000100", "aed", "personne", "%s", "", "mds:nulle-part", AED_OK), p);
+    TRY(ERR_INVALID, "duree_mois",
+        OPENED("D0000100", "aed", "personne", "%s", "", "mds:calaisis", AED_BAD), p);
+    TRY(ERR_NOT_FOUND, "foyer inconnu : « F0000099 »",
+        OPENED("D0000100", "aed", "personne", "%s", "\"foyer\": \"F0000099\", ", "mds:calaisis",
+               AED_OK),
+        p);
+    TRY(ERR_INVALID, "n'est pas membre du foyer",
+        OPENED("D0000100", "aed", "personne", "%s", "\"foyer\": \"%s\", ", "mds:calaisis", AED_OK),
+        q, h);
+    TRY(ERR_NOT_FOUND, "bénéficiaire : personne inconnue « P0000099 »",
+        OPENED("D0000100", "aed", "personne", "P0000099", "\"foyer\": \"%s\", ", "mds:nulle-part",
+               AED_OK),
+        h);
+    /* a household dossier (secours_urgence); F0000099 does not exist */
+    TRY(ERR_NOT_FOUND, "bénéficiaire : foyer inconnu « F0000099 »", "%s",
+        OPENED("D0000100", "secours_urgence", "foyer", "F0000099", "", "mds:calaisis", SU_OK));
+    TRY(ERR_NOT_FOUND, "bénéficiaire : foyer inconnu « F0000099 »", "%s",
+        OPENED("D0000100", "secours_urgence", "foyer", "F0000099", "", "mds:nulle-part", SU_BAD));
+    TRY(ERR_NOT_FOUND, "demandeur : personne inconnue « P0000099 »",
+        OPENED("D0000100", "secours_urgence", "foyer", "%s", "\"personne\": \"P0000099\", ",
+               "mds:nulle-part", SU_OK),
+        h);
+    TRY(ERR_INVALID, "n'est pas membre du foyer",
+        OPENED("D0000100", "secours_urgence", "foyer", "%s", "\"personne\": \"%s\", ",
+               "mds:calaisis", SU_OK),
+        h, q);
+    TRY(ERR_INVALID, "hors de la liste des choix",
+        OPENED("D0000100", "secours_urgence", "foyer", "%s", "\"personne\": \"%s\", ",
+               "mds:calaisis", SU_BAD),
+        h, p);
+#undef TRY
+    /* and when nothing stands in the way */
+    snprintf(ev, sizeof(ev),
+             OPENED("D0000100", "secours_urgence", "foyer", "%s", "\"personne\": \"%s\", ",
+                    "mds:calaisis", SU_OK),
+             h, p);
+    FX_OK(f, opened(f, ev));
+    snprintf(
+        ev, sizeof(ev),
+        OPENED("D0000101", "aed", "personne", "%s", "\"foyer\": \"%s\", ", "mds:calaisis", AED_OK),
+        p, h);
+    FX_OK(f, opened(f, ev));
+    assert_string_equal(
+        fx_text(f, "SELECT person || household FROM dossier WHERE id = ?", "D0000100"),
+        fx_text(f, "SELECT person || household FROM dossier WHERE id = ?", "D0000101"));
+}
+
+static void test_opening_refusals_in_order(void **state)
+{
+    struct fx *f = *state;
+    const char *p = fx_person(f, "Roux", "Hugo", "2012-02-02", "M", CALAIS);
+    const char *q = fx_person(f, "Blanc", "Emma", "2011-01-01", "F", CALAIS);
+    const char *h = fx_household(f, "Foyer Roux", p), *h2;
+    struct case_bulk b;
+    char ev[1024];
+
+    snprintf(ev, sizeof(ev), "%s",
+             OPENED("D0000001", "aed", "personne", "P0000001", "", "mds:calaisis", AED_OK));
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    FX_OK(f, opened(f, ev));
+    assert_int_equal(store_commit(f->s, &f->e), 0);
+
+    /* without a bulk */
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    refusals_of_openings(f, p, q, h);
+    store_rollback(f->s);
+
+    /* with one, the household known to it or not */
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    case_bulk_init(&b);
+    f->c.bulk = &b;
+    refusals_of_openings(f, p, q, h);
+    f->c.bulk = NULL;
+    case_bulk_release(&b);
+    store_rollback(f->s);
+    assert_int_equal(store_begin(f->s, &f->e), 0);
+    case_bulk_init(&b);
+    f->c.bulk = &b;
+    FX_OK(f, case_household_create(&f->c, NULL, "Foyer Roux bis", "2022-01-03", &h2, &f->e));
+    FX_OK(f, case_household_add(&f->c, h2, p, "demandeur", "2022-01-03", &f->e));
+    assert_non_null(case_bulk_household_get(&b, h2));
+    refusals_of_openings(f, p, q, h2);
+    f->c.bulk = NULL;
+    case_bulk_release(&b);
+    store_rollback(f->s);
+}
+
 /* ---- replay --------------------------------------------------------------- */
 
 static void test_replay_same_digest(void **state)
@@ -721,6 +971,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_class_refused_and_reads_logged, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_invalid_openings_and_sites, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_replay_same_digest, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_writes_the_row_once, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_opening_refusals_in_order, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

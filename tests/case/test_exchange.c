@@ -1181,6 +1181,186 @@ static void test_format_doc_examples(void **state)
     (void)state;
 }
 
+/*
+ * person.created reads its fields in one pass over the payload: each
+ * refusal is still the one of the first field read in the fixed order (id,
+ * nir, ..., nom, prenom, date_naissance, sexe, ...), worded as before, and
+ * an optional field null, absent or empty reads as it did.
+ */
+static void test_person_fields(void **state)
+{
+    static const struct {
+        const char *contenu, *want; /* want NULL: accepted */
+    } cases[] = {
+        {"\"nom\":12,\"prenom\":\"Paul\",\"telephone\":2",
+         "événement person.created : le champ « nom » doit être une chaîne"},
+        {"\"nom\":\"\",\"prenom\":\"Paul\"",
+         "événement person.created : le champ « nom » est vide"},
+        {"\"nom\":null,\"prenom\":\"Paul\"",
+         "événement person.created : champ obligatoire manquant : « nom »"},
+        {"\"nom\":\"Durand\"",
+         "événement person.created : champ obligatoire manquant : « prenom »"},
+        {"\"prenom\":[],\"nom\":\"Durand\",\"numero_caf\":1",
+         "événement person.created : le champ « numero_caf » doit être une chaîne"},
+        {"\"nom\":\"Durand\",\"prenom\":\"Paul\",\"telephone\":2",
+         "événement person.created : le champ « telephone » doit être une chaîne"},
+        {"\"nom\":\"Durand\",\"prenom\":\"Paul\",\"adresse\":\"\"", "adresse sans commune"},
+        {"\"nom\":\"Durand\",\"prenom\":\"Paul\",\"nir\":null,\"courriel\":null,\"commune\":null",
+         NULL},
+        {"\"nom\":\"Durand\",\"prenom\":\"Paul\",\"role_caf\":\"\"", "rôle CAF «  » sans numéro"},
+    };
+    struct strbuf text;
+
+    strbuf_init(&text, 0);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        strbuf_clear(&text);
+        strbuf_addf(&text,
+                    HEADER "{\"type\":\"person.created\",\"date_enregistrement\":"
+                           "\"2022-01-10T09:00:00+01:00\",\"acteur\":\"system\",\"contenu\":{"
+                           "\"id\":\"P0000001\",%s,\"date_naissance\":\"1970-01-01\",\"sexe\":"
+                           "\"M\",\"date\":\"2022-01-10\"}}\n",
+                    cases[i].contenu);
+        if (cases[i].want) {
+            expect_refused(text.buf, cases[i].want, 1);
+        } else {
+            struct imported r;
+            import_into_fresh(&r, text.buf, text.len, 20);
+            if (r.rc != 0)
+                fail_msg("%s: %s\n%s", cases[i].contenu, r.e.message, r.errs);
+            imported_release(&r);
+        }
+    }
+    strbuf_release(&text);
+    (void)state;
+}
+
+/* ---- households in an import: what the bulk remembers (bulk.c) ---- */
+
+/*
+ * A file of the events ev[0..n) ("type|contenu"), all recorded at the same
+ * instant (1 December 2022), after a header that counts them.
+ */
+static void events_file(struct strbuf *sb, const char *const *ev, size_t n)
+{
+    strbuf_clear(sb);
+    strbuf_addf(sb,
+                "{\"format\":\"proxima-journal\",\"version\":1,\"departement\":\"62\","
+                "\"exporte_le\":\"2023-01-02T09:00:00+01:00\",\"evenements\":%zu}\n",
+                n);
+    for (size_t i = 0; i < n; i++) {
+        const char *bar = strchr(ev[i], '|');
+
+        assert_non_null(bar);
+        strbuf_addf(sb,
+                    "{\"type\":\"%.*s\",\"date_enregistrement\":\"2022-12-01T09:00:00+01:00\","
+                    "\"acteur\":\"system\",\"contenu\":%s}\n",
+                    (int)(bar - ev[i]), ev[i], bar + 1);
+    }
+}
+
+#define EV_P1                                                                                      \
+    "person.created|{\"id\":\"P0000001\",\"nom\":\"Durand\",\"prenom\":\"Paul\","                  \
+    "\"date_naissance\":\"1970-01-01\",\"sexe\":\"M\",\"date\":\"2022-01-10\"}"
+#define EV_P2                                                                                      \
+    "person.created|{\"id\":\"P0000002\",\"nom\":\"Martin\",\"prenom\":\"Anne\","                  \
+    "\"date_naissance\":\"1980-05-05\",\"sexe\":\"F\",\"date\":\"2022-01-10\"}"
+#define EV_P3_BORN_JUNE                                                                            \
+    "person.created|{\"id\":\"P0000003\",\"nom\":\"Durand\",\"prenom\":\"Léa\","                  \
+    "\"date_naissance\":\"2022-06-01\",\"sexe\":\"F\",\"date\":\"2022-06-02\"}"
+#define EV_F1                                                                                      \
+    "household.created|{\"id\":\"F0000001\",\"libelle\":\"Foyer Durand\",\"date\":\"2022-01-10\"}"
+#define EV_ADD(person, role, date)                                                                 \
+    "household.member_added|{\"foyer\":\"F0000001\",\"personne\":\"" person "\",\"role\":\"" role  \
+    "\",\"date\":\"" date "\"}"
+#define EV_LEFT(person, date)                                                                      \
+    "household.member_left|{\"foyer\":\"F0000001\",\"personne\":\"" person "\",\"date\":\"" date   \
+    "\"}"
+
+/* The file of n events must be refused, its only error saying want. */
+static void events_refused(const char *const *ev, size_t n, const char *want)
+{
+    struct strbuf text;
+
+    strbuf_init(&text, 0);
+    events_file(&text, ev, n);
+    expect_refused(text.buf, want, 1);
+    strbuf_release(&text);
+}
+
+/*
+ * During an import's first pass an arrival in a household created by the
+ * same file is checked against the stays the import wrote, in memory: it
+ * must accept and refuse exactly what the store's look-ups do (a refusal is
+ * then worded by them, in the second pass). The limits: a stay ended by a
+ * departure on D runs to D - 1 included.
+ */
+static void test_import_memberships(void **state)
+{
+    const char *ok[] = {
+        EV_P1, EV_P2, EV_F1, EV_ADD("P0000001", "demandeur", "2022-02-01"),
+        EV_LEFT("P0000001", "2022-03-01"),
+        /* the demandeur's stay ended on 2022-02-28: both may come now */
+        EV_ADD("P0000002", "demandeur", "2022-03-01"), EV_ADD("P0000001", "enfant", "2022-03-01"),
+        EV_LEFT("P0000002", "2022-04-01"), EV_ADD("P0000002", "conjoint", "2022-05-01")};
+    const char *left[] = {EV_P1,
+                          EV_P2,
+                          EV_F1,
+                          EV_ADD("P0000001", "demandeur", "2022-02-01"),
+                          EV_LEFT("P0000001", "2022-03-01"),
+                          NULL};
+    const char *stays[] = {EV_P1,
+                           EV_P2,
+                           EV_F1,
+                           EV_ADD("P0000001", "demandeur", "2022-02-01"),
+                           EV_ADD("P0000002", "conjoint", "2022-02-01"),
+                           NULL};
+    struct strbuf text;
+    struct imported r;
+    char *rows;
+
+    strbuf_init(&text, 0);
+    events_file(&text, ok, ARRAY_SIZE(ok));
+    import_into_fresh(&r, text.buf, text.len, 20);
+    if (r.rc != 0)
+        fail_msg("import: %s (%s)\n%s", r.e.message, r.e.detail, r.errs);
+    rows = rows_of(r.h.s, "SELECT household || ' ' || person || ' ' || role || ' ' || valid_from "
+                          "|| ' ' || COALESCE(valid_to, '-') FROM household_member ORDER BY rowid");
+    assert_string_equal(rows, "F0000001 P0000001 demandeur 2022-02-01 2022-02-28\n"
+                              "F0000001 P0000002 demandeur 2022-03-01 2022-03-31\n"
+                              "F0000001 P0000001 enfant 2022-03-01 -\n"
+                              "F0000001 P0000002 conjoint 2022-05-01 -\n");
+    free(rows);
+    imported_release(&r);
+    strbuf_release(&text);
+
+    /* the ended stay still holds its last day */
+    left[5] = EV_ADD("P0000002", "demandeur", "2022-02-28");
+    events_refused(left, 6, "le foyer F0000001 a déjà un demandeur : P0000001");
+    left[5] = EV_ADD("P0000001", "enfant", "2022-02-28");
+    events_refused(left, 6, "P0000001 était déjà membre du foyer F0000001 jusqu'au 28/02/2022");
+    /* current stays */
+    stays[5] = EV_ADD("P0000002", "enfant", "2022-06-01");
+    events_refused(stays, 6, "P0000002 est déjà membre du foyer F0000001 (depuis le 01/02/2022)");
+    stays[5] = EV_ADD("P0000001", "enfant", "2022-01-20");
+    events_refused(stays, 6, "P0000001 est déjà membre du foyer F0000001 (depuis le 01/02/2022)");
+    stays[4] = EV_ADD("P0000002", "demandeur", "2022-06-01");
+    events_refused(stays, 5, "le foyer F0000001 a déjà un demandeur : P0000001");
+    /* the household's creation and the person's birth, as the import wrote them */
+    stays[3] = EV_ADD("P0000001", "demandeur", "2022-01-09");
+    events_refused(stays, 4,
+                   "entrée de P0000001 dans le foyer F0000001 le 09/01/2022, avant la création du "
+                   "foyer (10/01/2022)");
+    stays[2] = EV_P3_BORN_JUNE;
+    stays[3] = EV_F1;
+    stays[4] = EV_ADD("P0000003", "enfant", "2022-05-31");
+    events_refused(stays, 5,
+                   "entrée de P0000003 dans le foyer F0000001 le 31/05/2022, avant sa "
+                   "naissance");
+    stays[4] = EV_ADD("P0000009", "enfant", "2022-05-31");
+    events_refused(stays, 5, "personne inconnue");
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1209,6 +1389,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_needs_capability, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_import_refused, setup, teardown),
+        cmocka_unit_test(test_person_fields),
+        cmocka_unit_test(test_import_memberships),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

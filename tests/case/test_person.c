@@ -915,11 +915,140 @@ static void test_replay(void **state)
     assert_string_not_equal(before, after);
 }
 
+/* person_name_key_both against person_name_key, the three keys the checks used to fold. */
+static void expect_keys(struct arena *a, const char *last, const char *first)
+{
+    const char *both = person_name_key_both(a, last, first);
+    const char *key = person_name_key(a, last, first);
+    bool letters = person_name_key(a, last, "") && person_name_key(a, "", first);
+
+    if (!letters && both)
+        fail_msg("« %s » « %s »: key « %s », expected none", last, first, both);
+    if (letters && (!both || !key || strcmp(both, key) != 0))
+        fail_msg("« %s » « %s »: key « %s », expected « %s »", last, first, both ? both : "(none)",
+                 key ? key : "(none)");
+}
+
+/*
+ * The name key folded once per name (ASCII on the stack, the rest through
+ * utf8_fold) is the key of "last first", and is missing exactly when one of
+ * the names has no letter.
+ */
+static void test_name_key_both(void **state)
+{
+    static const char *const names[] = {"Durand",
+                                        "DURAND",
+                                        "  Jean-Marc ",
+                                        "O'Brien",
+                                        "d`Arc",
+                                        "--",
+                                        " ' - ` ",
+                                        "",
+                                        "...",
+                                        "Lefèvre",
+                                        "ÉLODIE",
+                                        "Œdipe",
+                                        "O’Neil",
+                                        "Jean\xCC\x81",
+                                        "\xC2\xA0\x41nne\xC2\xA0",
+                                        "\xEF\xBB\xBF",
+                                        "Ma\tthieu",
+                                        "Van  der   Berg",
+                                        "X-Æ",
+                                        "李",
+                                        "A.B.",
+                                        "-Paul-",
+                                        "d'",
+                                        "Ba-",
+                                        "Zoé\xE2\x80\x93Lou"};
+    static const char alphabet[] = "aZ -'`.9\t";
+    char last[160], first[160];
+    struct arena a;
+    unsigned seed = 12345;
+
+    arena_init(&a, 0);
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        for (size_t j = 0; j < ARRAY_SIZE(names); j++)
+            expect_keys(&a, names[i], names[j]);
+    /* random short strings of letters, separators and other characters */
+    for (int k = 0; k < 20000; k++) {
+        char *out[2] = {last, first};
+        for (int w = 0; w < 2; w++) {
+            size_t n = (seed = seed * 1103515245u + 12345u) >> 28;
+            for (size_t i = 0; i < n; i++)
+                out[w][i] =
+                    alphabet[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof(alphabet) - 1)];
+            out[w][n] = '\0';
+        }
+        expect_keys(&a, last, first);
+    }
+    /* longer than the stack buffer: folded through utf8_fold */
+    memset(last, 'A', 150);
+    last[150] = '\0';
+    memset(first, 'b', 150);
+    first[150] = '\0';
+    expect_keys(&a, last, first);
+    assert_int_equal(strlen(person_name_key_both(&a, last, first)), 301);
+    assert_string_equal(person_name_key_both(&a, " Le  Goff-", "Éloïse"), "le goff eloise");
+    assert_null(person_name_key_both(&a, "Durand", "--"));
+    assert_null(person_name_key_both(&a, "'", "Paul"));
+    arena_release(&a);
+    (void)state;
+}
+
+/* person_text_check's answer for s, and its message when refused. */
+static void expect_text(const char *s, size_t max, bool required, const char *want)
+{
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    rc = person_text_check("nom", s, max, required, &e);
+    if (!want) {
+        if (rc != 0)
+            fail_msg("« %s » refused: %s", s, e.message);
+        return;
+    }
+    if (rc != -1)
+        fail_msg("« %s » accepted, expected « %s »", s, want);
+    if (strcmp(e.message, want) != 0)
+        fail_msg("« %s »: « %s », expected « %s »", s, e.message, want);
+}
+
+/* The one-pass check of the usual text and the refusals it leaves to the others. */
+static void test_text_check(void **state)
+{
+    const char *ctl = "champ « nom » : caractère de contrôle interdit";
+
+    expect_text("Durand", 100, true, NULL);
+    expect_text("Lefèvre-Œuf 李 😀", 100, true, NULL);
+    expect_text("  ", 100, false, NULL);
+    expect_text("", 100, false, NULL);
+    expect_text("  ", 100, true, "champ « nom » vide");
+    expect_text("\xC2\xA0", 100, true, NULL); /* a no-break space is not ' ' */
+    expect_text("abcd", 4, true, NULL);
+    expect_text("abcde", 4, true, "champ « nom » trop long : 5 octets, 4 au plus");
+    expect_text("éé", 4, true, NULL);
+    expect_text("ééé", 4, true, "champ « nom » trop long : 6 octets, 4 au plus");
+    expect_text("Du\trand", 100, true, ctl);
+    expect_text("Du\x7Frand", 100, true, ctl);
+    expect_text("Du\xC2\x85rand", 100, true, ctl); /* U+0085, a C1 control */
+    expect_text("Du\xC2\xA0rand", 100, true, NULL);
+    expect_text("Du\xC3", 100, true, "champ « nom » : texte UTF-8 invalide");
+    expect_text("Du\xC0\xAFrand", 100, true, "champ « nom » : texte UTF-8 invalide");
+    expect_text("Du\xED\xA0\x80rand", 100, true, "champ « nom » : texte UTF-8 invalide");
+    expect_text("Du\xF4\x90\x80\x80", 100, true, "champ « nom » : texte UTF-8 invalide");
+    expect_text("\x80", 100, false, "champ « nom » : texte UTF-8 invalide");
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nir),
         cmocka_unit_test(test_siret_rna),
+        cmocka_unit_test(test_name_key_both),
+        cmocka_unit_test(test_text_check),
         cmocka_unit_test_setup_teardown(test_create, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_caller_transaction, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_match, setup, fx_teardown),

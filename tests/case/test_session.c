@@ -19,6 +19,8 @@
 
 #include "dossier_fx.h"
 
+#include "case/dossier_int.h" /* the bulk an import applies its events with */
+
 #define DISP   "coup_de_pouce_competence"
 #define CALAIS "62193"
 
@@ -437,6 +439,123 @@ static void test_replay(void **state)
     assert_int_equal(count("SELECT count(*) FROM commission_session"), 2);
 }
 
+/* Apply one event (the text of its payload) in the current transaction. */
+static int emit(const char *type, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int emit(const char *type, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    json_t *ev;
+    int rc;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    ev = fx_json(text);
+    err_clear(&F->e);
+    rc = case_emit(&F->c, type, ev, NULL, &F->e);
+    json_decref(ev);
+    return rc;
+}
+
+#define EMIT_OK(...)                                                                               \
+    do {                                                                                           \
+        if (emit(__VA_ARGS__) != 0)                                                                \
+            fail_msg("%s: %s (%s)", #__VA_ARGS__, F->e.message, F->e.detail);                      \
+    } while (0)
+#define EMIT_KO(code_, needle, ...)                                                                \
+    do {                                                                                           \
+        if (emit(__VA_ARGS__) == 0)                                                                \
+            fail_msg("%s should have failed", #__VA_ARGS__);                                       \
+        assert_int_equal(F->e.code, (code_));                                                      \
+        expect_msg(needle);                                                                        \
+    } while (0)
+
+/* A session's life by its events, as an import applies them. */
+static void session_events(const char *s, const char *d1, const char *d2)
+{
+    EMIT_OK("commission.session_created",
+            "{\"id\": \"%s\", \"commission\": \"CLI\", \"date\": \"2026-03-16\", "
+            "\"president\": \"Mme Drain\", \"site\": \"mds:calaisis\"}",
+            s);
+    EMIT_KO(ERR_CONFLICT, "existe déjà", "commission.session_created",
+            "{\"id\": \"%s\", \"commission\": \"CLI\", \"date\": \"2026-03-16\", "
+            "\"president\": \"Mme Drain\", \"site\": \"mds:calaisis\"}",
+            s);
+    EMIT_OK("dossier.scheduled",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"seance\": \"%s\"}", d1, s);
+    EMIT_OK("dossier.scheduled",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"seance\": \"%s\"}", d2, s);
+    assert_string_equal(text1("SELECT group_concat(position, ',') FROM (SELECT position FROM "
+                              "session_agenda WHERE session = ? ORDER BY dossier)",
+                              s),
+                        "1,2");
+    EMIT_KO(ERR_INVALID, "est inscrit à la séance", "dossier.decided",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"decision\": \"accord\", "
+            "\"seance\": \"S0000099\"}",
+            d1);
+    EMIT_KO(ERR_CONFLICT, "2 dossiers de l'ordre du jour ne sont pas décidés",
+            "commission.session_closed",
+            "{\"id\": \"%s\", \"date\": \"2026-03-16\", \"proces_verbal\": \"PV\"}", s);
+    EMIT_OK("dossier.decided",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"decision\": \"accord\", "
+            "\"seance\": \"%s\"}",
+            d1, s);
+    EMIT_OK("dossier.decided",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"decision\": \"ajournement\", "
+            "\"motif\": \"devis\", \"seance\": \"%s\"}",
+            d2, s);
+    /* adjourned, it may be scheduled again, not on the same agenda */
+    EMIT_KO(ERR_CONFLICT, "est déjà à l'ordre du jour de la séance", "dossier.scheduled",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"seance\": \"%s\"}", d2, s);
+    EMIT_KO(ERR_CONFLICT, "ne peut pas être close avant de s'être tenue",
+            "commission.session_closed",
+            "{\"id\": \"%s\", \"date\": \"2026-03-15\", \"proces_verbal\": \"PV\"}", s);
+    EMIT_OK("commission.session_closed",
+            "{\"id\": \"%s\", \"date\": \"2026-03-16\", \"proces_verbal\": \"PV\"}", s);
+    EMIT_KO(ERR_CONFLICT, "est déjà close (le 16/03/2026)", "commission.session_closed",
+            "{\"id\": \"%s\", \"date\": \"2026-03-16\", \"proces_verbal\": \"PV\"}", s);
+    EMIT_KO(ERR_CONFLICT, "est close : inscription impossible", "dossier.scheduled",
+            "{\"dossier\": \"%s\", \"date\": \"2026-03-16\", \"seance\": \"%s\"}", d2, s);
+}
+
+/*
+ * The same events and refusals with a bulk (an import's memory: the
+ * sessions it created, their agendas' next position) and without.
+ */
+static void test_events_with_and_without_bulk(void **state)
+{
+    const char *d1 = dossier(person("Martin", "Léa"), "300,00");
+    const char *d2 = dossier(person("Petit", "Inès"), "300,00");
+    const char *d3 = dossier(person("Roux", "Zoé"), "300,00");
+    const char *d4 = dossier(person("Blanc", "Lou"), "300,00");
+    struct case_bulk b;
+
+    (void)state;
+    BEGIN();
+    session_events("S0000001", d1, d2);
+    COMMIT();
+    BEGIN();
+    case_bulk_init(&b);
+    F->c.bulk = &b;
+    session_events("S0000002", d3, d4);
+    assert_non_null(case_bulk_session(&F->c, "S0000002"));
+    assert_null(case_bulk_session(&F->c, "S0000001"));
+    FX_OK(F, case_bulk_flush(&F->c, &F->e));
+    F->c.bulk = NULL;
+    case_bulk_release(&b);
+    COMMIT();
+    /* the dossiers' rows, written once at the flush, as without a bulk */
+#define ROW                                                                                        \
+    "SELECT state || ',' || quote(session) || ',' || quote(granted_cents) FROM dossier "           \
+    "WHERE id = ?"
+    assert_string_equal(text1(ROW, d3), text1(ROW, d1));
+    assert_string_equal(text1(ROW, d4), text1(ROW, d2));
+    assert_string_equal(text1(ROW, d1), "accorde,NULL,30000");
+    assert_string_equal(text1(ROW, d2), "ajourne,NULL,NULL");
+#undef ROW
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +566,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_get_and_minutes, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_rights, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_replay, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_events_with_and_without_bulk, setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
