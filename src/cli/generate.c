@@ -7,6 +7,7 @@
 #include "core/compat.h"
 #include "cli/casecli.h"
 
+#include "core/json_arena.h"
 #include "core/money.h"
 #include "core/strbuf.h"
 #include "gen/gen.h"
@@ -120,7 +121,9 @@ int cmd_generate(struct cli_ctx *c, int argc, char **argv)
     o.batch = b;
     if (cli_case_open(c, &k, true) != 0)
         return cli_case_close(&k, -1);
+    json_arena_begin(0); /* one event's values at a time, one thread: core/json_arena.h */
     rc = gen_run(&k.cc, &o, &c->arena, &r, &c->err);
+    json_arena_end();
     if (rc == 0)
         print_result(c, &o, &r);
     return cli_case_close(&k, rc);
