@@ -13,9 +13,11 @@
 #include "core/compat.h"
 #include "report/report.h"
 
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/date.h"
 #include "core/file.h"
 #include "report/report_int.h"
 
@@ -271,6 +273,17 @@ int report_render_xlsx(const struct report_model *m, const char *tmpdir, struct 
     props.company = arena_strdup(a, m->collectivite);
     props.comments = arena_strdup(a, "Chiffres calculés par proxima ; définitions dans la feuille "
                                      "Méthodologie.");
+    /* the day of the run (PROXIMA_TODAY in tests), not the clock: the same
+       figures give the same file, byte for byte (the zip's own entries carry
+       a fixed date) */
+    {
+        struct err ignored;
+        date_t day;
+
+        err_clear(&ignored);
+        if (m->generated && date_parse_iso(m->generated, strlen(m->generated), &day, &ignored) == 0)
+            props.created = (time_t)day * 86400;
+    }
     workbook_set_properties(x.wb, &props);
     formats(&x);
     strbuf_init(&cell, 1 << 16);

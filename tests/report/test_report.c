@@ -613,7 +613,8 @@ static void test_xlsx_zip(void **state)
     /* the sheet names, read back with unzip */
     snprintf(path, sizeof(path), "%s/r.xlsx", dir);
     assert_int_equal(file_write_atomic(path, x.data, x.len, &e), 0);
-    snprintf(cmd, sizeof(cmd), "unzip -p '%s' xl/workbook.xml xl/worksheets/sheet2.xml 2>&1", path);
+    snprintf(cmd, sizeof(cmd),
+             "unzip -p '%s' xl/workbook.xml xl/worksheets/sheet2.xml docProps/core.xml 2>&1", path);
     p = popen(cmd, "r");
     assert_non_null(p);
     strbuf_init(&out, 0);
@@ -625,6 +626,8 @@ static void test_xlsx_zip(void **state)
         /* numbers as numbers: the ETP of the Artois is a number cell with a format */
         assert_contains(out.buf, "<v>260.01</v>");
         assert_contains(out.buf, "ySplit=\"1\"");
+        /* created on the report's day, not by the clock: reproducible */
+        assert_contains(out.buf, "dcterms:W3CDTF\">2026-03-16T00:00:00Z<");
     } else {
         print_message("unzip indisponible : noms des feuilles non vérifiés\n");
     }
