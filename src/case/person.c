@@ -55,134 +55,21 @@ struct person_row {
     date_t birth, day;
 };
 
-/*
- * The text fields of person.created (read_created reads them in its own
- * order), by their names' first letters, so that those sharing one follow
- * each other.
- */
-enum {
-    PF_ADDRESS,
-    PF_COMMUNE,
-    PF_EMAIL,
-    PF_ID,
-    PF_INTERNAL,
-    PF_NIR,
-    PF_LAST,
-    PF_CAF,
-    PF_FIRST,
-    PF_CAF_ROLE,
-    PF_SEX,
-    PF_PHONE,
-    PF__COUNT
-};
-static const char *const created_fields[PF__COUNT] = {[PF_ADDRESS] = "adresse",
-                                                      [PF_COMMUNE] = "commune",
-                                                      [PF_EMAIL] = "courriel",
-                                                      [PF_ID] = "id",
-                                                      [PF_INTERNAL] = "identifiant_interne",
-                                                      [PF_NIR] = "nir",
-                                                      [PF_LAST] = "nom",
-                                                      [PF_CAF] = "numero_caf",
-                                                      [PF_FIRST] = "prenom",
-                                                      [PF_CAF_ROLE] = "role_caf",
-                                                      [PF_SEX] = "sexe",
-                                                      [PF_PHONE] = "telephone"};
-static const bool created_required[PF__COUNT] = {
-    [PF_ID] = true, [PF_LAST] = true, [PF_FIRST] = true, [PF_SEX] = true};
-
-/* What one pass over the payload found of each field. */
-struct created_members {
-    const char *v[PF__COUNT]; /* the value of a string member, else NULL */
-    bool seen[PF__COUNT];     /* a member of that name, of any type */
-};
-
-/*
- * case_get_str for field f, from what the pass found: the same answer, and
- * for anything but a usable string or an optional field left out,
- * case_get_str itself, which words the refusal.
- */
-static int created_str(struct case_ctx *c, json_t *p, const struct created_members *m, int f,
-                       const char **out, struct err *e)
-{
-    if (m->v[f] && (*m->v[f] || !created_required[f])) {
-        *out = m->v[f];
-        return 0;
-    }
-    if (!m->seen[f] && !created_required[f]) {
-        *out = NULL;
-        return 0;
-    }
-    return case_get_str(c, p, created_fields[f], created_required[f], out, e);
-}
-
-/* The PF_ index of a member's name, -1 for another one. */
-static int created_field(const char *key)
-{
-    int f;
-
-    switch (key[0]) { /* the first field of that letter */
-    case 'a':
-        f = PF_ADDRESS;
-        break;
-    case 'c':
-        f = PF_COMMUNE;
-        break;
-    case 'i':
-        f = PF_ID;
-        break;
-    case 'n':
-        f = PF_NIR;
-        break;
-    case 'p':
-        f = PF_FIRST;
-        break;
-    case 'r':
-        f = PF_CAF_ROLE;
-        break;
-    case 's':
-        f = PF_SEX;
-        break;
-    case 't':
-        f = PF_PHONE;
-        break;
-    default:
-        return -1;
-    }
-    for (; f < PF__COUNT && created_fields[f][0] == key[0]; f++)
-        if (!strcmp(key, created_fields[f]))
-            return f;
-    return -1;
-}
-
 static int read_created(struct case_ctx *c, json_t *p, struct person_row *r, struct err *e)
 {
-    struct created_members m = {0};
-    const char *key;
-    json_t *val;
-    int f;
-
-    /* one pass over the members rather than a look-up per field */
-    json_object_foreach(p, key, val)
-    {
-        if ((f = created_field(key)) >= 0) {
-            m.seen[f] = true;
-            if (json_is_string(val))
-                m.v[f] = json_string_value(val);
-        }
-    }
-    if (created_str(c, p, &m, PF_ID, &r->id, e) != 0 ||
-        created_str(c, p, &m, PF_NIR, &r->nir, e) != 0 ||
-        created_str(c, p, &m, PF_INTERNAL, &r->internal, e) != 0 ||
-        created_str(c, p, &m, PF_CAF, &r->caf, e) != 0 ||
-        created_str(c, p, &m, PF_CAF_ROLE, &r->caf_role, e) != 0 ||
-        created_str(c, p, &m, PF_LAST, &r->last, e) != 0 ||
-        created_str(c, p, &m, PF_FIRST, &r->first, e) != 0 ||
+    if (case_get_str(c, p, "id", true, &r->id, e) != 0 ||
+        case_get_str(c, p, "nir", false, &r->nir, e) != 0 ||
+        case_get_str(c, p, "identifiant_interne", false, &r->internal, e) != 0 ||
+        case_get_str(c, p, "numero_caf", false, &r->caf, e) != 0 ||
+        case_get_str(c, p, "role_caf", false, &r->caf_role, e) != 0 ||
+        case_get_str(c, p, "nom", true, &r->last, e) != 0 ||
+        case_get_str(c, p, "prenom", true, &r->first, e) != 0 ||
         case_get_date(c, p, "date_naissance", true, &r->birth_iso, &r->birth, e) != 0 ||
-        created_str(c, p, &m, PF_SEX, &r->sex, e) != 0 ||
-        created_str(c, p, &m, PF_ADDRESS, &r->address, e) != 0 ||
-        created_str(c, p, &m, PF_COMMUNE, &r->commune, e) != 0 ||
-        created_str(c, p, &m, PF_PHONE, &r->phone, e) != 0 ||
-        created_str(c, p, &m, PF_EMAIL, &r->email, e) != 0 ||
+        case_get_str(c, p, "sexe", true, &r->sex, e) != 0 ||
+        case_get_str(c, p, "adresse", false, &r->address, e) != 0 ||
+        case_get_str(c, p, "commune", false, &r->commune, e) != 0 ||
+        case_get_str(c, p, "telephone", false, &r->phone, e) != 0 ||
+        case_get_str(c, p, "courriel", false, &r->email, e) != 0 ||
         case_get_date(c, p, "date", true, &r->date_iso, &r->day, e) != 0)
         return -1;
     return 0;

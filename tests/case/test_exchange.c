@@ -1182,10 +1182,10 @@ static void test_format_doc_examples(void **state)
 }
 
 /*
- * person.created reads its fields in one pass over the payload: each
- * refusal is still the one of the first field read in the fixed order (id,
- * nir, ..., nom, prenom, date_naissance, sexe, ...), worded as before, and
- * an optional field null, absent or empty reads as it did.
+ * person.created reads its fields from what the field check recorded: each
+ * refusal is the one of the first field read in the fixed order (id, nir,
+ * ..., nom, prenom, date_naissance, sexe, ...), worded as before, and an
+ * optional field null, absent or empty reads as it did.
  */
 static void test_person_fields(void **state)
 {
