@@ -205,59 +205,33 @@ int person_rna_check(const char *rna, struct err *e)
 /* ---- free text, phone, e-mail ---- */
 
 /*
- * True when person_text_check has nothing to refuse in s (n bytes): valid
- * UTF-8 without control character, at most max bytes, not blank when
- * required. One pass, for the usual case; a false goes to the checks that
- * word the refusal.
+ * One pass over s; the refusals in their order of priority: invalid UTF-8
+ * anywhere, then the length, then the first control character, then blank.
  */
-static bool text_plain(const char *s, size_t n, size_t max, bool required)
-{
-    size_t pos = 0;
-    bool blank = true;
-
-    if (n > max)
-        return false;
-    while (pos < n) {
-        unsigned char b = (unsigned char)s[pos];
-        int32_t cp;
-
-        if (b < 0x80) {
-            if (b < 0x20 || b == 0x7F)
-                return false;
-            blank = blank && b == ' ';
-            pos++;
-            continue;
-        }
-        cp = utf8_decode(s, n, &pos);
-        if (cp <= 0x9F) /* malformed (negative), or a C1 control */
-            return false;
-        blank = false;
-    }
-    return !(required && blank);
-}
-
 int person_text_check(const char *field, const char *s, size_t max, bool required, struct err *e)
 {
-    size_t n = strlen(s), pos = 0;
+    size_t n = strlen(s), pos = 0, control = SIZE_MAX;
     bool blank = true;
 
-    if (text_plain(s, n, max, required))
-        return 0;
-    if (!utf8_valid(s, n))
-        return err_set(e, ERR_INVALID, "champ « %s » : texte UTF-8 invalide", field);
+    while (pos < n) {
+        size_t at = pos;
+        int32_t cp = utf8_decode(s, n, &pos);
+
+        if (cp < 0)
+            return err_set(e, ERR_INVALID, "champ « %s » : texte UTF-8 invalide", field);
+        if ((cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) && control == SIZE_MAX)
+            control = at;
+        if (cp != ' ')
+            blank = false;
+    }
     if (n > max) {
         err_set(e, ERR_INVALID, "champ « %s » trop long : %zu octets, %zu au plus", field, n, max);
         return err_hint(e, "abrégez la valeur");
     }
-    while (pos < n) {
-        size_t at = pos;
-        int32_t cp = utf8_decode(s, n, &pos);
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
-            err_set(e, ERR_INVALID, "champ « %s » : caractère de contrôle interdit", field);
-            return err_detail(e, "octet 0x%02X en position %zu", (unsigned char)s[at], at + 1);
-        }
-        if (cp != ' ')
-            blank = false;
+    if (control != SIZE_MAX) {
+        err_set(e, ERR_INVALID, "champ « %s » : caractère de contrôle interdit", field);
+        return err_detail(e, "octet 0x%02X en position %zu", (unsigned char)s[control],
+                          control + 1);
     }
     if (required && blank) {
         err_set(e, ERR_INVALID, "champ « %s » vide", field);
@@ -321,48 +295,12 @@ const char *person_name_key(struct arena *a, const char *last, const char *first
     return out;
 }
 
-/*
- * utf8_fold of s into out when s is printable ASCII: its length, or SIZE_MAX
- * (out undefined) when s holds another byte. The same rules: letters in
- * lower case, blanks, apostrophes, backquotes and hyphens a word boundary
- * (runs as one space, none at either end), every other character kept.
- */
-static size_t fold_ascii(char *out, const char *s)
-{
-    size_t k = 0;
-    bool sep = false;
-
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if (ch == ' ' || ch == '\'' || ch == '`' || ch == '-') {
-            sep = k > 0;
-            continue;
-        }
-        if (ch < 0x20 || ch >= 0x7F)
-            return SIZE_MAX;
-        if (sep) {
-            out[k++] = ' ';
-            sep = false;
-        }
-        out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
-    }
-    return k;
-}
-
 const char *person_name_key_both(struct arena *a, const char *last, const char *first)
 {
-    char buf[2 * PERSON_NAME_MAX + 2];
     struct strbuf key;
     const char *out = NULL;
-    size_t n, m;
+    size_t n;
 
-    /* a name of printable ASCII folded on the stack */
-    if (strlen(last) + strlen(first) + 1 < sizeof(buf) && (n = fold_ascii(buf, last)) != SIZE_MAX) {
-        buf[n] = ' ';
-        if ((m = fold_ascii(buf + n + 1, first)) != SIZE_MAX)
-            return n > 0 && m > 0 ? arena_strndup(a, buf, n + 1 + m) : NULL;
-    }
     /* utf8_fold works character by character and drops leading and trailing
        separators: the key of "last first" is the key of last, a space, the
        key of first, when neither is empty */

@@ -930,9 +930,8 @@ static void expect_keys(struct arena *a, const char *last, const char *first)
 }
 
 /*
- * The name key folded once per name (ASCII on the stack, the rest through
- * utf8_fold) is the key of "last first", and is missing exactly when one of
- * the names has no letter.
+ * The name key folded once per name is the key of "last first", and is
+ * missing exactly when one of the names has no letter.
  */
 static void test_name_key_both(void **state)
 {
@@ -982,7 +981,7 @@ static void test_name_key_both(void **state)
         }
         expect_keys(&a, last, first);
     }
-    /* longer than the stack buffer: folded through utf8_fold */
+    /* long names */
     memset(last, 'A', 150);
     last[150] = '\0';
     memset(first, 'b', 150);
@@ -1015,7 +1014,7 @@ static void expect_text(const char *s, size_t max, bool required, const char *wa
         fail_msg("« %s »: « %s », expected « %s »", s, e.message, want);
 }
 
-/* The one-pass check of the usual text and the refusals it leaves to the others. */
+/* person_text_check's refusals in their order: UTF-8, length, control character, blank. */
 static void test_text_check(void **state)
 {
     const char *ctl = "champ « nom » : caractère de contrôle interdit";
@@ -1039,6 +1038,10 @@ static void test_text_check(void **state)
     expect_text("Du\xED\xA0\x80rand", 100, true, "champ « nom » : texte UTF-8 invalide");
     expect_text("Du\xF4\x90\x80\x80", 100, true, "champ « nom » : texte UTF-8 invalide");
     expect_text("\x80", 100, false, "champ « nom » : texte UTF-8 invalide");
+    /* several faults: the first in that order is the one said */
+    expect_text("\tDu\xC3", 100, true, "champ « nom » : texte UTF-8 invalide");
+    expect_text("a\tbcde", 4, true, "champ « nom » trop long : 6 octets, 4 au plus");
+    expect_text(" \t ", 100, true, ctl);
     (void)state;
 }
 
